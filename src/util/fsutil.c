@@ -1,0 +1,222 @@
+/*
+ * Atomic file replacement and small file-system helpers.  See fsutil.h.
+ */
+#include "util/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+int fs_mkdirs(const char *path)
+{
+	char tmp[4096];
+	size_t n = strlen(path), i;
+
+	if (n == 0)
+		return 0;
+	if (n >= sizeof(tmp))
+		return log_fail("path too long: %.64s...", path);
+	memcpy(tmp, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return log_fail("cannot create folder %s: %s", tmp, strerror(errno));
+		if (i < n)
+			tmp[i] = '/';
+	}
+	return 0;
+}
+
+static bool same_contents(const char *path, const void *data, size_t n)
+{
+	struct stat st;
+	char chunk[65536];
+	const char *p = data;
+	size_t off = 0;
+	bool same = false;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
+		goto out;
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (off + (size_t)r > n || memcmp(chunk, p + off, (size_t)r) != 0)
+			goto out;
+		off += (size_t)r;
+	}
+	same = off == n;
+out:
+	close(fd);
+	return same;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t n, int flags)
+{
+	char tmp[4096];
+	const char *slash;
+	int fd, len, tries;
+
+	if (!(flags & FS_NO_COMPARE) && same_contents(path, data, n))
+		return FS_WRITE_SAME;
+	slash = strrchr(path, '/');
+	/*
+	 * The temporary name starts with a dot and ends in .tmp so that a
+	 * build that is killed leaves files the next build recognises.
+	 */
+	for (tries = 0;; tries++) {
+		len = snprintf(tmp, sizeof(tmp), "%.*s.%s.%ld.%d.tmp",
+		               slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path,
+		               (long)getpid(), tries);
+		if (len < 0 || (size_t)len >= sizeof(tmp)) {
+			log_fail("path too long: %.64s...", path);
+			return FS_WRITE_ERROR;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			break;
+		if (errno == ENOENT && slash && tries == 0) {
+			char dir[4096];
+			size_t dn = (size_t)(slash - path);
+			memcpy(dir, path, dn);
+			dir[dn] = '\0';
+			if (fs_mkdirs(dir) != 0)
+				return FS_WRITE_ERROR;
+			continue;
+		}
+		if (errno != EEXIST || tries > 100) {
+			log_fail("cannot write %s: %s", path, strerror(errno));
+			return FS_WRITE_ERROR;
+		}
+	}
+	if (write_all(fd, data, n) != 0 || ((flags & FS_SYNC) && fsync(fd) != 0)) {
+		log_fail("cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return FS_WRITE_ERROR;
+	}
+	if (close(fd) != 0) {
+		log_fail("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return FS_WRITE_ERROR;
+	}
+	if (rename(tmp, path) != 0) {
+		log_fail("cannot replace %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return FS_WRITE_ERROR;
+	}
+	return FS_WRITE_CHANGED;
+}
+
+int fs_read_file(const char *path, struct buf *out, size_t max)
+{
+	struct stat st;
+	char chunk[65536];
+	size_t total = 0;
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return log_fail("cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return log_fail("%s is a folder, not a file", path);
+	}
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && (size_t)st.st_size <= max)
+		buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return log_fail("cannot read %s: %s", path, strerror(saved));
+		}
+		if (r == 0)
+			break;
+		total += (size_t)r;
+		if (total > max) {
+			close(fd);
+			errno = EFBIG;
+			return log_fail("%s is larger than %zu bytes", path, max);
+		}
+		buf_put(out, chunk, (size_t)r);
+	}
+	close(fd);
+	return 0;
+}
+
+int fs_remove(const char *path)
+{
+	if (unlink(path) != 0 && errno != ENOENT)
+		return log_fail("cannot remove %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP ? rmdir(path) : unlink(path)) {
+		if (errno != ENOENT)
+			return log_fail("cannot remove %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+int fs_remove_tree(const char *path)
+{
+	if (!fs_exists(path))
+		return 0;
+	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
+}
+
+bool fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * File-system helpers with the guarantees publishing needs: a file is
+ * replaced atomically (temporary file in the same folder, fsync optional,
+ * rename), so a reader sees the old bytes or the new, never a mix; a file
+ * whose bytes would not change is not touched at all, so its mtime, ETag
+ * and the mirrors' diffs stay still.
+ */
+#ifndef TZ_FSUTIL_H
+#define TZ_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+enum fs_write_result {
+	FS_WRITE_ERROR = -1,
+	FS_WRITE_SAME = 0,    /* existing file already had these bytes */
+	FS_WRITE_CHANGED = 1, /* file created or replaced */
+};
+
+/* Flags for fs_write_atomic(). */
+#define FS_SYNC 0x1      /* fsync the file before the rename */
+#define FS_NO_COMPARE 0x2 /* skip the "same bytes?" check (fresh output) */
+
+/*
+ * Writes n bytes to path atomically, creating missing parent folders.
+ * Returns FS_WRITE_CHANGED, FS_WRITE_SAME, or FS_WRITE_ERROR with the
+ * reason recorded (log_reason()).
+ */
+enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t n, int flags);
+
+/* Creates path and its missing parents (mode 0755).  0 or -1 (reason recorded). */
+int fs_mkdirs(const char *path);
+/*
+ * Appends the whole file to out.  Fails if it is longer than max bytes.
+ * 0 or -1 (reason recorded; errno kept from the failing call).
+ */
+int fs_read_file(const char *path, struct buf *out, size_t max);
+/* Removes a file; a missing file is not an error.  0 or -1. */
+int fs_remove(const char *path);
+/* Removes a folder tree (like rm -rf); missing is not an error.  0 or -1. */
+int fs_remove_tree(const char *path);
+bool fs_is_dir(const char *path);
+bool fs_exists(const char *path);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * Thread-local failure reasons and the one-line messages on stderr.
+ */
+#include "util/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Reasons are one line for a person; longer ones are cut. */
+#define LOG_REASON_MAX 1024
+
+static _Thread_local char reason[LOG_REASON_MAX];
+static bool quiet;
+
+int log_vfail(const char *fmt, va_list ap)
+{
+	char tmp[LOG_REASON_MAX];
+
+	/* Format into a copy: the arguments may point into 'reason'. */
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	memcpy(reason, tmp, sizeof(reason));
+	return -1;
+}
+
+int log_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vfail(fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *log_reason(void)
+{
+	return reason;
+}
+
+void log_clear(void)
+{
+	reason[0] = '\0';
+}
+
+static void vprint(const char *prefix, const char *fmt, va_list ap)
+{
+	char line[LOG_REASON_MAX + 64];
+	int n;
+
+	n = snprintf(line, sizeof(line), "tamizdat: %s", prefix);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	fprintf(stderr, "%s\n", line);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint("", fmt, ap);
+	va_end(ap);
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vprint("", fmt, ap);
+	va_end(ap);
+}
+
+void log_set_quiet(bool q)
+{
+	quiet = q;
+}

@@ -68,8 +68,8 @@ static inline const char *test_shared_dir(void)
 	static const struct test_case test_cases[] = {__VA_ARGS__};                                \
 	int main(int argc, char **argv)                                                            \
 	{                                                                                          \
-		size_t i;                                                                          \
-		int passed = 0, failed = 0;                                                        \
+		volatile size_t i;                                                                 \
+		volatile int passed = 0, failed = 0;                                               \
 		for (i = 0; i < sizeof(test_cases) / sizeof(test_cases[0]); i++) {                 \
 			const struct test_case *tc = &test_cases[i];                               \
 			if (argc > 1 && strstr(tc->name, argv[1]) == NULL)                         \

@@ -1,0 +1,124 @@
+/*
+ * Opening and creating site folders.  See site.h.
+ */
+#include "site/site.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/i18n.h"
+#include "store/store.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static void set_paths(struct site *site, const char *dir)
+{
+	site->dir = xstrdup(dir);
+	site->db_path = join(dir, "tamizdat.db");
+	site->public_dir = join(dir, "public");
+	site->config_path = join(dir, "tamizdat.ini");
+}
+
+int site_open(struct site *site, const char *dir, int flags)
+{
+	char *path;
+
+	memset(site, 0, sizeof(*site));
+	set_paths(site, dir);
+	config_init(&site->cfg);
+	if (!fs_exists(site->config_path)) {
+		log_fail("%s is not a tamizdat site (see: tamizdat init)", dir);
+		goto fail;
+	}
+	if (config_load(&site->cfg, site->config_path) != 0)
+		goto fail;
+	if (store_open(site->db_path, (flags & SITE_READONLY) ? STORE_READONLY : 0,
+	               &site->store) != STORE_OK)
+		goto fail;
+	if (!(flags & SITE_NO_THEME)) {
+		path = join(dir, "locales");
+		site->i18n = i18n_load(path);
+		free(path);
+		if (site->i18n == NULL)
+			goto fail;
+		path = join(dir, "theme");
+		if (theme_load(&site->theme, path) != 0) {
+			free(path);
+			goto fail;
+		}
+		free(path);
+	}
+	site->rs.cfg = &site->cfg;
+	site->rs.i18n = site->i18n;
+	site->rs.theme = site->theme.templates;
+	/* Raw HTML in Markdown is escaped (mdr's default). */
+	site->rs.raw_html = NULL;
+	site->rs.raw_html_arg = NULL;
+	return 0;
+fail:
+	site_close(site);
+	return -1;
+}
+
+void site_close(struct site *site)
+{
+	store_close(site->store);
+	i18n_free(site->i18n);
+	if (site->theme.templates)
+		theme_finish(&site->theme);
+	config_finish(&site->cfg);
+	free(site->dir);
+	free(site->db_path);
+	free(site->public_dir);
+	free(site->config_path);
+	memset(site, 0, sizeof(*site));
+}
+
+int site_create(const char *dir, const struct config *cfg)
+{
+	char *ini = join(dir, "tamizdat.ini"), *db = join(dir, "tamizdat.db");
+	char *pub = join(dir, "public");
+	struct store *s = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (fs_exists(ini)) {
+		log_fail("%s already holds a tamizdat site", dir);
+		goto out;
+	}
+	if (fs_mkdirs(dir) != 0 || fs_mkdirs(pub) != 0)
+		goto out;
+	if (store_open(db, STORE_CREATE, &s) != STORE_OK)
+		goto out;
+	/* Each language gets its root section, titled with the site title. */
+	if (store_begin(s) != STORE_OK)
+		goto out;
+	for (i = 0; i < cfg->nlangs; i++) {
+		if (store_section_add(s, cfg->langs[i].code, "", config_title(cfg, cfg->langs[i].code),
+		                      "", 0, NULL) != STORE_OK) {
+			store_rollback(s);
+			goto out;
+		}
+	}
+	if (store_commit(s) != STORE_OK)
+		goto out;
+	if (config_save(cfg, ini) != 0)
+		goto out;
+	rc = 0;
+out:
+	store_close(s);
+	free(ini);
+	free(db);
+	free(pub);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * A site opened for work: its folder, configuration, store, theme and
+ * strings -- what every command needs.  The layout of a site folder:
+ *
+ *	DIR/tamizdat.ini   configuration (config.h)
+ *	DIR/tamizdat.db    the store (SQLite, with -wal and -shm beside it)
+ *	DIR/public/        the published site
+ *	DIR/theme/         optional theme overrides
+ *	DIR/locales/       optional string overrides
+ */
+#ifndef TZ_SITE_H
+#define TZ_SITE_H
+
+#include "render/render.h"
+#include "render/theme.h"
+#include "site/config.h"
+
+struct store;
+struct i18n;
+
+struct site {
+	char *dir;
+	char *db_path;
+	char *public_dir;
+	char *config_path;
+	struct config cfg;
+	struct store *store;
+	struct i18n *i18n;
+	struct theme theme;
+	struct render_site rs; /* points into the above */
+};
+
+/* Flags for site_open(). */
+#define SITE_READONLY 0x1 /* open the store read-only */
+#define SITE_NO_THEME 0x2 /* commands that render nothing skip the theme */
+
+/*
+ * Opens the site in dir.  A folder without tamizdat.ini gets a clear error
+ * ("not a tamizdat site (see: tamizdat init)").  0 or -1 (reason recorded).
+ */
+int site_open(struct site *site, const char *dir, int flags);
+void site_close(struct site *site);
+/*
+ * Creates a new site in dir (which must not hold one): configuration,
+ * store, public/.  cfg gives the settings.  0 or -1.
+ */
+int site_create(const char *dir, const struct config *cfg);
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * The store: one SQLite database (WAL, foreign keys on), the single source
+ * of truth of a site.  Everything else -- public/, the search index, feeds
+ * -- is derived from it.  This header is the narrow interface the rest of
+ * the program uses; SQL stays inside src/store/ so that a second backend
+ * (PostgreSQL) would be a new set of files, not a rewrite.
+ *
+ * Functions return enum store_status.  STORE_OK is 0; anything else comes
+ * with a reason recorded for log_reason().  Loaded strings go into the
+ * arena the caller passes and live as long as it.  A struct store is not
+ * thread-safe: open one per thread.
+ */
+#ifndef TZ_STORE_H
+#define TZ_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/model.h"
+
+struct arena;
+struct buf;
+struct store;
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_NOT_FOUND, /* no such row */
+	STORE_EXISTS,    /* would duplicate a unique name, path or slug */
+	STORE_INVALID,   /* the input breaks a rule (reason says which) */
+	STORE_BUSY,      /* another process holds the write lock too long */
+	STORE_ERROR,     /* I/O, corruption, full disk... */
+};
+
+const char *store_strerror(enum store_status st);
+
+/* Flags for store_open(). */
+#define STORE_CREATE 0x1   /* create the database if missing */
+#define STORE_READONLY 0x2 /* no writes; no migrations */
+
+/*
+ * Opens (and with STORE_CREATE creates) the database at path and brings
+ * its schema up to date.  *out receives the store; free with store_close().
+ */
+enum store_status store_open(const char *path, int flags, struct store **out);
+void store_close(struct store *s);
+
+/* Transactions: IMMEDIATE, so a writer fails early rather than mid-way. */
+enum store_status store_begin(struct store *s);
+enum store_status store_commit(struct store *s);
+/* Never fails in a way callers can act on; safe to call without a transaction. */
+void store_rollback(struct store *s);
+/* A read transaction: a consistent snapshot for a whole build. */
+enum store_status store_begin_read(struct store *s);
+
+/* Current time, or the value of TAMIZDAT_NOW (for tests) when set. */
+int64_t store_now(void);
+
+/* ---- sections ---------------------------------------------------- */
+
+/*
+ * Adds the section LANG/PATH (parents must exist; the language root "" is
+ * created on demand).  OUT: *id (may be NULL).
+ */
+enum store_status store_section_add(struct store *s, const char *lang, const char *path,
+                                    const char *title, const char *description, int position,
+                                    int64_t *id);
+enum store_status store_section_get(struct store *s, struct arena *a, int64_t id,
+                                    struct section *out);
+enum store_status store_section_find(struct store *s, struct arena *a, const char *lang,
+                                     const char *path, struct section *out);
+/* Changes title, description and position (NULL/negative: unchanged). */
+enum store_status store_section_update(struct store *s, int64_t id, const char *title,
+                                       const char *description, int position);
+/*
+ * Moves section id under new_parent (0: keep) with new_slug (NULL: keep).
+ * Refuses a move into its own subtree.  Paths of the subtree follow; the
+ * old paths of moved published articles and sections are kept as
+ * redirects.
+ */
+enum store_status store_section_move(struct store *s, int64_t id, int64_t new_parent,
+                                     const char *new_slug);
+/* Deletes an empty section (no articles, no subsections, not a root). */
+enum store_status store_section_delete(struct store *s, int64_t id);
+/* All sections of lang (NULL: all languages), in tree order (parents first). */
+enum store_status store_section_list(struct store *s, struct arena *a, const char *lang,
+                                     struct section **out, size_t *n);
+/* Ids of the section and its ancestors, root first.  OUT: arena-owned array. */
+enum store_status store_section_chain(struct store *s, struct arena *a, int64_t id,
+                                      int64_t **ids, size_t *n);
+/* Ids of the section and all its descendants. */
+enum store_status store_section_subtree(struct store *s, struct arena *a, int64_t id,
+                                        int64_t **ids, size_t *n);
+
+/* ---- authors and tags -------------------------------------------- */
+
+/* Adds an author; the slug is made from the name when NULL.  OUT: *id. */
+enum store_status store_author_add(struct store *s, const char *name, enum author_kind kind,
+                                   const char *slug, const char *bio, int64_t *id);
+enum store_status store_author_get(struct store *s, struct arena *a, int64_t id,
+                                   struct author *out);
+enum store_status store_author_find(struct store *s, struct arena *a, const char *name_or_slug,
+                                    struct author *out);
+/* Changes kind (negative: keep), name, slug and bio (NULL: keep). */
+enum store_status store_author_update(struct store *s, int64_t id, int kind, const char *name,
+                                      const char *slug, const char *bio);
+enum store_status store_author_list(struct store *s, struct arena *a, struct author **out,
+                                    size_t *n);
+enum store_status store_tag_list(struct store *s, struct arena *a, const char *lang,
+                                 struct tag **out, size_t *n);
+
+/* ---- articles ---------------------------------------------------- */
+
+/* Loading flags. */
+#define STORE_WITH_BODY 0x1 /* also load body (otherwise NULL) */
+
+/*
+ * Adds an article from in (see struct article: section by lang +
+ * section_path, authors and tags by name, group by tkey).  The slug is made
+ * from the title when empty and must be unique in the language.  Records
+ * the first revision.  OUT: *id.
+ */
+enum store_status store_article_add(struct store *s, const struct article *in, int64_t *id);
+/*
+ * Replaces every field of article id with in (status and date included),
+ * keeping the old text as a revision.  A changed URL leaves a redirect.
+ */
+enum store_status store_article_update(struct store *s, int64_t id, const struct article *in);
+enum store_status store_article_get(struct store *s, struct arena *a, int64_t id, int flags,
+                                    struct article *out);
+enum store_status store_article_find(struct store *s, struct arena *a, const char *lang,
+                                     const char *slug, int flags, struct article *out);
+/*
+ * Sets the status; publishing an article without a date dates it now.
+ * Moving to trash keeps the previous status to restore it later.
+ */
+enum store_status store_article_set_status(struct store *s, int64_t id,
+                                           enum article_status status);
+/* Brings an article back from the trash to the status it had before. */
+enum store_status store_article_restore(struct store *s, int64_t id);
+
+struct article_filter {
+	const char *lang;    /* NULL: all */
+	int64_t section_id;  /* 0: all; else this section and its subsections */
+	int status;          /* -1: all but trash */
+	int64_t author_id;   /* 0: all */
+	int64_t tgroup_id;   /* 0: all */
+	size_t offset, limit; /* limit 0: no limit */
+};
+
+/* Articles matching f, newest first (by date, then id), without body. */
+enum store_status store_article_list(struct store *s, struct arena *a,
+                                     const struct article_filter *f, struct article **out,
+                                     size_t *n);
+/* The published members of translation group g, by language code. */
+enum store_status store_tgroup_members(struct store *s, struct arena *a, int64_t g,
+                                       struct article **out, size_t *n);
+
+/* ---- revisions --------------------------------------------------- */
+
+struct revision {
+	int64_t id;
+	int64_t article_id;
+	int64_t created;
+	int64_t user_id;
+	const char *note;
+};
+
+enum store_status store_revision_list(struct store *s, struct arena *a, int64_t article_id,
+                                      struct revision **out, size_t *n);
+/* Loads revision rev of an article as a full article (body included). */
+enum store_status store_revision_get(struct store *s, struct arena *a, int64_t rev,
+                                     struct article *out);
+
+/* ---- redirects ---------------------------------------------------- */
+
+struct redirect {
+	const char *path;  /* old output folder, "en/old/slug" */
+	int64_t article_id; /* or 0 */
+	int64_t section_id; /* or 0 */
+};
+
+/* Redirects pointing at an article (article_id) or section (section_id). */
+enum store_status store_redirect_list(struct store *s, struct arena *a, int64_t article_id,
+                                      int64_t section_id, struct redirect **out, size_t *n);
+/* Every redirect whose target is published. */
+enum store_status store_redirect_all(struct store *s, struct arena *a, struct redirect **out,
+                                     size_t *n);
+
+/* ---- listings ------------------------------------------------------
+ * Every published article is a member of the lists its pages show: the
+ * site, each section of its chain, each author (per language) and each
+ * tag.  Members are ordered by (date, id), oldest first, so that archive
+ * page k always holds the same articles as the list grows.
+ */
+
+#define LIST_SITE 0
+int64_t store_list_section(int64_t section_id);
+int64_t store_list_author(struct store *s, int64_t author_id, const char *lang);
+int64_t store_list_tag(int64_t tag_id);
+/* The range of list keys of all authors' lists in lang: [*lo, *hi). */
+void store_list_author_range(struct store *s, const char *lang, int64_t *lo, int64_t *hi);
+
+struct list_key {
+	int64_t date;
+	int64_t id;
+};
+
+/* Number of members. */
+enum store_status store_list_count(struct store *s, int64_t list, size_t *n);
+/* Number of members with a key >= k. */
+enum store_status store_list_count_from(struct store *s, int64_t list, struct list_key k,
+                                        size_t *n);
+/*
+ * Member ids at positions [first, first+count) counted from the OLDEST
+ * (position 0), returned newest first.  OUT: arena-owned array.
+ */
+enum store_status store_list_range(struct store *s, struct arena *a, int64_t list, size_t first,
+                                   size_t count, int64_t **ids, size_t *n);
+/* The lists an article is a member of now.  OUT: arena-owned. */
+enum store_status store_list_memberships(struct store *s, struct arena *a, int64_t article_id,
+                                         int64_t **lists, size_t *n);
+
+/* Articles by id (without body), in the order of ids; missing ids are skipped. */
+enum store_status store_article_get_many(struct store *s, struct arena *a, const int64_t *ids,
+                                         size_t nids, struct article **out, size_t *n);
+/* Published articles of lang with lo <= id < hi, by id. */
+enum store_status store_article_ids(struct store *s, struct arena *a, const char *lang,
+                                    int64_t lo, int64_t hi, int64_t **ids, size_t *n);
+/* The largest article id ever given (0 if none). */
+enum store_status store_article_max_id(struct store *s, int64_t *id);
+/*
+ * Pairs (article, other member of its translation group), both published,
+ * for the articles of lang with lo <= id < hi, ordered by article.
+ */
+enum store_status store_group_pairs(struct store *s, struct arena *a, const char *lang,
+                                    int64_t lo, int64_t hi, int64_t **art, int64_t **other,
+                                    size_t *n);
+/* (list, count) of every list with lo <= list < hi. */
+enum store_status store_list_counts(struct store *s, struct arena *a, int64_t lo, int64_t hi,
+                                    int64_t **lists, size_t **counts, size_t *n);
+
+/* ---- publish queue -------------------------------------------------
+ * Publishing records what a change touched in the same transaction as the
+ * change, and deletes the record once the pages are written, so that a
+ * publish killed half-way is finished by the next one.  The data is the
+ * publisher's own (text); the store only keeps it.
+ */
+enum store_status store_queue_add(struct store *s, const char *data, int64_t *id);
+enum store_status store_queue_list(struct store *s, struct arena *a, int64_t **ids,
+                                   const char ***data, size_t *n);
+enum store_status store_queue_delete(struct store *s, int64_t id);
+
+/* ---- bulk reading, for full builds ------------------------------ */
+
+/* Everything a full build needs but the article bodies, arena-owned. */
+struct store_snapshot {
+	struct section *sections; /* all, in tree order */
+	size_t nsections;
+	struct author *authors;
+	size_t nauthors;
+	struct tag *tags;
+	size_t ntags;
+	struct article *articles; /* published, without body, by id */
+	size_t narticles;
+	struct redirect *redirects; /* those whose target is published */
+	size_t nredirects;
+};
+
+enum store_status store_snapshot_load(struct store *s, struct arena *a,
+                                      struct store_snapshot *out);
+/* Appends the body (Markdown) of article id's current revision to out. */
+enum store_status store_article_body(struct store *s, int64_t id, struct buf *out);
+
+/* The SQLite handle, for modules that keep their own tables (search). */
+struct sqlite3 *store_db(struct store *s);
+
+#endif

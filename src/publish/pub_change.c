@@ -94,6 +94,15 @@ int pub_note_article(struct site *site, int64_t id)
 	return queue(site, o);
 }
 
+int pub_note_article_new(struct site *site, int64_t id)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "a", json_integer(id));
+	json_object_set_new(o, "pub", json_false());
+	return queue(site, o);
+}
+
 int pub_note_language(struct site *site, const char *lang)
 {
 	json_t *o = json_object();

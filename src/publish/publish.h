@@ -43,10 +43,11 @@ int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_s
 
 /*
  * Notes, inside the caller's write transaction and BEFORE the change, that
- * article id is about to change (or be created: call it after the insert
- * with the new id; nothing was published before).  0 or -1.
+ * article id is about to change.  0 or -1.
  */
 int pub_note_article(struct site *site, int64_t id);
+/* Notes a new article (inside the transaction that adds it).  0 or -1. */
+int pub_note_article_new(struct site *site, int64_t id);
 /* Notes that sections of lang change (add, rename, move, delete): the language is rebuilt. */
 int pub_note_language(struct site *site, const char *lang);
 

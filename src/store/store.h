@@ -183,6 +183,12 @@ struct redirect {
 /* Redirects pointing at an article (article_id) or section (section_id). */
 enum store_status store_redirect_list(struct store *s, struct arena *a, int64_t article_id,
                                       int64_t section_id, struct redirect **out, size_t *n);
+/*
+ * Records that the old folder path (site-relative, "en/old/slug") should
+ * lead to the article or section (aliases of imported content).
+ */
+enum store_status store_redirect_add(struct store *s, const char *path, int64_t article_id,
+                                     int64_t section_id);
 /* Every redirect whose target is published. */
 enum store_status store_redirect_all(struct store *s, struct arena *a, struct redirect **out,
                                      size_t *n);

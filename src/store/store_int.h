@@ -54,8 +54,6 @@ enum store_status store_tag_ensure(struct store *s, const char *lang, const char
 void store_article_read_row(struct arena *a, sqlite3_stmt *st, struct article *out);
 
 /* Redirect upkeep, in store_redirect.c. */
-enum store_status store_redirect_add(struct store *s, const char *path, int64_t article_id,
-                                     int64_t section_id);
 /* Removes any redirect at path (when a live page takes the path back). */
 enum store_status store_redirect_drop(struct store *s, const char *path);
 

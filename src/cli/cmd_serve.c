@@ -1,0 +1,87 @@
+/*
+ * tamizdat serve: the public site over HTTP, with the built-in server.
+ */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "publish/publish.h"
+#include "util/log.h"
+#include "web/http.h"
+
+static const char usage[] =
+        "tamizdat serve [--listen ADDR] [--port N] [--threads N]\n"
+        "\n"
+        "Serves DIR/public over HTTP (default 127.0.0.1:8080, or [server] in\n"
+        "tamizdat.ini) until interrupted (SIGINT or SIGTERM).  Publishes pending\n"
+        "changes first.\n";
+
+/* Runs the server for an open site; shared with the demo. */
+int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigned threads);
+
+int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigned threads)
+{
+	struct http_config hc = {0};
+	struct http_header onion;
+	char *onion_value = NULL;
+	int rc = EXIT_OK;
+
+	if (cli_publish(site, false) != EXIT_OK)
+		return EXIT_FAIL;
+	hc.root = site->public_dir;
+	hc.listen = listen ? listen : site->cfg.listen;
+	hc.port = port;
+	hc.threads = threads;
+	hc.quiet = cli.quiet;
+	if (*site->cfg.onion) {
+		const char *o = site->cfg.onion;
+		size_t n = strlen(o);
+		onion_value = xmalloc(n + 2);
+		snprintf(onion_value, n + 2, "%s%s", o, n && o[n - 1] == '/' ? "" : "/");
+		onion.name = (char *)"Onion-Location";
+		onion.value = onion_value;
+		hc.extra_headers = &onion;
+		hc.nextra_headers = 1;
+	}
+	if (http_serve(&hc) != 0)
+		rc = cli_fail("%s", log_reason());
+	free(onion_value);
+	return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"port", required_argument, NULL, 'p'},
+		{"threads", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *listen = NULL;
+	long port = -1;
+	unsigned threads = 0;
+	struct site site;
+	int c, rc;
+
+	while ((c = cli_getopt(argc, argv, "l:p:t:h", opts, usage)) != -1) {
+		switch (c) {
+		case 'l': listen = optarg; break;
+		case 'p':
+			port = strtol(optarg, NULL, 10);
+			if (port < 0 || port > 65535)
+				return cli_fail("--port must be from 0 to 65535");
+			break;
+		case 't': threads = (unsigned)atoi(optarg); break;
+		}
+	}
+	if (optind != argc)
+		return cli_usage(usage);
+	if (cli_open(&site, 0) != 0)
+		return EXIT_FAIL;
+	rc = cli_serve_site(&site, listen, port < 0 ? site.cfg.port : (unsigned)port, threads);
+	site_close(&site);
+	return rc;
+}

@@ -1,0 +1,393 @@
+/*
+ * Tests for src/store: schema, sections with their closure, articles with
+ * revisions, redirects and listings, the trash, the publish queue.
+ */
+#include "test.h"
+
+#include <stdint.h>
+#include <unistd.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/fsutil.h"
+#include "util/log.h"
+
+static char dir[64];
+static struct store *s;
+static struct arena *a;
+
+static void setup(void)
+{
+	char path[128];
+
+	snprintf(dir, sizeof(dir), "/tmp/tz-store-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	if (store_open(path, STORE_CREATE, &s) != STORE_OK)
+		abort();
+	a = arena_new(0);
+}
+
+static void teardown(void)
+{
+	store_close(s);
+	arena_free(a);
+	fs_remove_tree(dir);
+}
+
+static struct article art_in(const char *lang, const char *section, const char *title)
+{
+	static struct author au[2];
+	static struct tag tg[2];
+	struct article in = {0};
+
+	au[0] = (struct author){.name = "Anna Karov"};
+	au[1] = (struct author){.name = "Memorial Group", .kind = AUTHOR_ORGANISATION};
+	tg[0] = (struct tag){.name = "history"};
+	tg[1] = (struct tag){.name = "archives"};
+	in.lang = lang;
+	in.section_path = section;
+	in.title = title;
+	in.body = "Body with *emphasis*.\n\nSecond paragraph.";
+	in.status = ST_PUBLISHED;
+	in.date = 1700000000;
+	in.authors = au;
+	in.nauthors = 2;
+	in.tags = tg;
+	in.ntags = 2;
+	return in;
+}
+
+TEST(sections_tree_and_closure)
+{
+	int64_t id, *ids;
+	size_t n;
+	struct section sec;
+	struct section *all;
+
+	setup();
+	CHECK_INTEQ(store_section_add(s, "en", "europe", "Europe", "", 1, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "europe/russia", "Russia", "d", 0, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "europe/russia/left", "On the left", "", 0, &id),
+	            STORE_OK);
+	CHECK_INTEQ(store_section_chain(s, a, id, &ids, &n), STORE_OK);
+	CHECK_INTEQ(n, 4); /* root, europe, russia, left */
+	CHECK_INTEQ(store_section_get(s, a, ids[0], &sec), STORE_OK);
+	CHECK_STREQ(sec.path, "");
+	CHECK_INTEQ(store_section_find(s, a, "en", "europe/russia/left", &sec), STORE_OK);
+	CHECK_INTEQ(sec.depth, 3);
+	/* Missing parent, duplicate, bad slug, reserved slug. */
+	CHECK_INTEQ(store_section_add(s, "en", "asia/japan", "Japan", "", 0, NULL), STORE_NOT_FOUND);
+	CHECK_INTEQ(store_section_add(s, "en", "europe", "Europe", "", 0, NULL), STORE_EXISTS);
+	CHECK_INTEQ(store_section_add(s, "en", "Bad Slug", "X", "", 0, NULL), STORE_INVALID);
+	CHECK_INTEQ(store_section_add(s, "en", "authors", "X", "", 0, NULL), STORE_INVALID);
+	CHECK_INTEQ(store_section_add(s, "en", "europe/page", "X", "", 0, NULL), STORE_INVALID);
+	CHECK_INTEQ(store_section_list(s, a, "en", &all, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	CHECK_STREQ(all[1].path, "europe");
+	CHECK_STREQ(all[3].path, "europe/russia/left");
+	teardown();
+}
+
+TEST(section_move_keeps_closure_and_refuses_cycles)
+{
+	int64_t europe, russia, left, asia, *ids;
+	size_t n;
+	struct section sec;
+
+	setup();
+	store_section_add(s, "en", "europe", "Europe", "", 0, &europe);
+	store_section_add(s, "en", "europe/russia", "Russia", "", 0, &russia);
+	store_section_add(s, "en", "europe/russia/left", "Left", "", 0, &left);
+	store_section_add(s, "en", "asia", "Asia", "", 0, &asia);
+	CHECK_INTEQ(store_section_move(s, europe, left, NULL), STORE_INVALID);
+	CHECK(strstr(log_reason(), "own subtree") != NULL);
+	CHECK_INTEQ(store_section_move(s, russia, asia, "rus"), STORE_OK);
+	CHECK_INTEQ(store_section_get(s, a, left, &sec), STORE_OK);
+	CHECK_STREQ(sec.path, "asia/rus/left");
+	CHECK_INTEQ(sec.depth, 3);
+	CHECK_INTEQ(store_section_chain(s, a, left, &ids, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	CHECK(ids[1] == asia && ids[2] == russia && ids[3] == left);
+	CHECK_INTEQ(store_section_subtree(s, a, europe, &ids, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	/* The old folders redirect to the sections. */
+	{
+		struct redirect *r;
+		CHECK_INTEQ(store_redirect_list(s, a, 0, left, &r, &n), STORE_OK);
+		CHECK_INTEQ(n, 1);
+		CHECK_STREQ(r[0].path, "en/europe/russia/left");
+	}
+	teardown();
+}
+
+TEST(article_add_get_and_slug_rules)
+{
+	struct article in, out;
+	int64_t id, id2;
+
+	setup();
+	store_section_add(s, "ru", "europe", "Европа", "", 0, NULL);
+	in = art_in("ru", "europe", "Война и мир");
+	in.first_published = "1869";
+	in.source_url = "https://example.org/x";
+	CHECK_INTEQ(store_article_add(s, &in, &id), STORE_OK);
+	CHECK_INTEQ(store_article_get(s, a, id, STORE_WITH_BODY, &out), STORE_OK);
+	CHECK_STREQ(out.slug, "voina-i-mir");
+	CHECK_STREQ(out.section_path, "europe");
+	CHECK_STREQ(out.body, in.body);
+	CHECK_INTEQ(out.nauthors, 2);
+	CHECK_STREQ(out.authors[1].name, "Memorial Group");
+	CHECK_INTEQ(out.authors[1].kind, AUTHOR_ORGANISATION);
+	CHECK_STREQ(out.tags[0].slug, "history");
+	CHECK_STREQ(out.first_published, "1869");
+	CHECK(strstr(out.excerpt, "Body with emphasis") != NULL);
+	/* Same title again: a unique slug is made. */
+	CHECK_INTEQ(store_article_add(s, &in, &id2), STORE_OK);
+	CHECK_INTEQ(store_article_get(s, a, id2, 0, &out), STORE_OK);
+	CHECK_STREQ(out.slug, "voina-i-mir-2");
+	/* An explicit duplicate slug is refused. */
+	in.slug = "voina-i-mir";
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_EXISTS);
+	CHECK(strstr(log_reason(), "slug") != NULL);
+	/* Bad fields. */
+	in = art_in("ru", "europe", "");
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_INVALID);
+	CHECK(strstr(log_reason(), "title") != NULL);
+	in = art_in("ru", "nowhere", "X");
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_NOT_FOUND);
+	in = art_in("ru", "europe", "Bad \xff title");
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_INVALID);
+	CHECK(strstr(log_reason(), "UTF-8") != NULL);
+	in = art_in("ru", "europe", "X");
+	in.first_published = "2024-02-30";
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_INVALID);
+	in = art_in("ru", "europe", "X");
+	in.source_url = "javascript:alert(1)";
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_INVALID);
+	teardown();
+}
+
+TEST(article_update_keeps_revisions_and_redirects)
+{
+	struct article in, out;
+	struct revision *revs;
+	struct redirect *r;
+	size_t n;
+	int64_t id;
+
+	setup();
+	store_section_add(s, "en", "a", "A", "", 0, NULL);
+	store_section_add(s, "en", "b", "B", "", 0, NULL);
+	in = art_in("en", "a", "First title");
+	CHECK_INTEQ(store_article_add(s, &in, &id), STORE_OK);
+	in.title = "Second title";
+	in.body = "New body";
+	CHECK_INTEQ(store_article_update(s, id, &in), STORE_OK);
+	CHECK_INTEQ(store_article_get(s, a, id, STORE_WITH_BODY, &out), STORE_OK);
+	CHECK_STREQ(out.slug, "first-title"); /* permalink survives the title edit */
+	CHECK_STREQ(out.body, "New body");
+	CHECK_INTEQ(store_revision_list(s, a, id, &revs, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_INTEQ(store_revision_get(s, a, revs[1].id, &out), STORE_OK);
+	CHECK_STREQ(out.title, "First title");
+	CHECK_STREQ(out.body, "Body with *emphasis*.\n\nSecond paragraph.");
+	CHECK_INTEQ(out.nauthors, 2);
+	/* Moving a published article leaves its old folder as a redirect. */
+	in.section_path = "b";
+	CHECK_INTEQ(store_article_update(s, id, &in), STORE_OK);
+	CHECK_INTEQ(store_redirect_list(s, a, id, 0, &r, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	CHECK_STREQ(r[0].path, "en/a/first-title");
+	/* Moving back: the live page takes its folder back from the redirect. */
+	in.section_path = "a";
+	CHECK_INTEQ(store_article_update(s, id, &in), STORE_OK);
+	CHECK_INTEQ(store_redirect_list(s, a, id, 0, &r, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	CHECK_STREQ(r[0].path, "en/b/first-title");
+	teardown();
+}
+
+TEST(translation_group_one_article_per_language)
+{
+	struct article in;
+	struct article *m;
+	size_t n;
+	int64_t en, fr;
+
+	setup();
+	in = art_in("en", "", "Peace");
+	in.tkey = "peace";
+	CHECK_INTEQ(store_article_add(s, &in, &en), STORE_OK);
+	in = art_in("fr", "", "Paix");
+	in.tkey = "peace";
+	CHECK_INTEQ(store_article_add(s, &in, &fr), STORE_OK);
+	in = art_in("fr", "", "Paix encore");
+	in.tkey = "peace";
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_EXISTS);
+	CHECK(strstr(log_reason(), "already has an article in fr") != NULL);
+	{
+		struct article got;
+		CHECK_INTEQ(store_article_get(s, a, en, 0, &got), STORE_OK);
+		CHECK_INTEQ(store_tgroup_members(s, a, got.tgroup_id, &m, &n), STORE_OK);
+		CHECK_INTEQ(n, 2);
+	}
+	teardown();
+}
+
+TEST(listings_follow_status_and_order)
+{
+	struct article in;
+	struct section root;
+	int64_t ids[5], *got, list;
+	size_t n, i;
+
+	setup();
+	store_section_add(s, "en", "a", "A", "", 0, NULL);
+	for (i = 0; i < 5; i++) {
+		char title[32];
+		snprintf(title, sizeof(title), "T%zu", i);
+		in = art_in("en", "a", title);
+		/* Dates out of id order: the list follows dates. */
+		in.date = 1700000000 + (int64_t)((i * 7) % 5) * 100;
+		CHECK_INTEQ(store_article_add(s, &in, &ids[i]), STORE_OK);
+	}
+	CHECK_INTEQ(store_section_find(s, a, "en", "", &root), STORE_OK);
+	list = store_list_section(root.id);
+	CHECK_INTEQ(store_list_count(s, list, &n), STORE_OK);
+	CHECK_INTEQ(n, 5);
+	CHECK_INTEQ(store_list_range(s, a, list, 0, 5, &got, &n), STORE_OK);
+	CHECK_INTEQ(n, 5);
+	/* Newest first: dates 400 (i=3), 300 (i=1), 200 (i=4), 100 (i=2), 0 (i=0). */
+	CHECK(got[0] == ids[3] && got[1] == ids[1] && got[2] == ids[4] && got[3] == ids[2] &&
+	      got[4] == ids[0]);
+	CHECK_INTEQ(store_list_range(s, a, list, 1, 2, &got, &n), STORE_OK);
+	CHECK(n == 2 && got[0] == ids[4] && got[1] == ids[2]);
+	{
+		struct list_key k = {1700000200, ids[4]};
+		CHECK_INTEQ(store_list_count_from(s, list, k, &n), STORE_OK);
+		CHECK_INTEQ(n, 3);
+	}
+	/* Trash leaves the lists; restore brings it back to its old status. */
+	CHECK_INTEQ(store_article_set_status(s, ids[3], ST_TRASH), STORE_OK);
+	CHECK_INTEQ(store_list_count(s, list, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	CHECK_INTEQ(store_list_count(s, LIST_SITE, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	CHECK_INTEQ(store_article_restore(s, ids[3]), STORE_OK);
+	CHECK_INTEQ(store_list_count(s, list, &n), STORE_OK);
+	CHECK_INTEQ(n, 5);
+	CHECK_INTEQ(store_article_restore(s, ids[3]), STORE_INVALID);
+	/* Authors per language and tags have lists too. */
+	{
+		struct article got1;
+		CHECK_INTEQ(store_article_get(s, a, ids[0], 0, &got1), STORE_OK);
+		CHECK_INTEQ(store_list_count(s, store_list_author(s, got1.authors[0].id, "en"), &n),
+		            STORE_OK);
+		CHECK_INTEQ(n, 5);
+		CHECK_INTEQ(store_list_count(s, store_list_tag(got1.tags[1].id), &n), STORE_OK);
+		CHECK_INTEQ(n, 5);
+	}
+	teardown();
+}
+
+TEST(get_many_and_snapshot)
+{
+	struct article in, *v;
+	struct store_snapshot snap;
+	int64_t ids[3];
+	size_t n, i;
+
+	setup();
+	for (i = 0; i < 3; i++) {
+		char t[16];
+		snprintf(t, sizeof(t), "Title %zu", i);
+		in = art_in("en", "", t);
+		if (i == 1)
+			in.status = ST_DRAFT;
+		CHECK_INTEQ(store_article_add(s, &in, &ids[i]), STORE_OK);
+	}
+	CHECK_INTEQ(store_article_get_many(s, a, (int64_t[]){ids[2], ids[0], 9999}, 3, &v, &n),
+	            STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK(v[0].id == ids[0] && v[1].id == ids[2]);
+	CHECK_INTEQ(v[1].nauthors, 2);
+	CHECK_INTEQ(v[1].ntags, 2);
+	CHECK_INTEQ(store_snapshot_load(s, a, &snap), STORE_OK);
+	CHECK_INTEQ(snap.narticles, 2); /* the draft is not published */
+	CHECK_INTEQ(snap.articles[1].nauthors, 2);
+	CHECK_STREQ(snap.articles[1].authors[0].name, "Anna Karov");
+	CHECK_INTEQ(snap.nauthors, 2);
+	teardown();
+}
+
+TEST(publish_queue_roundtrip)
+{
+	int64_t *ids, id;
+	const char **data;
+	size_t n;
+
+	setup();
+	CHECK_INTEQ(store_queue_add(s, "{\"a\":1}", &id), STORE_OK);
+	CHECK_INTEQ(store_queue_add(s, "{\"a\":2}", NULL), STORE_OK);
+	CHECK_INTEQ(store_queue_list(s, a, &ids, &data, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_STREQ(data[0], "{\"a\":1}");
+	CHECK_INTEQ(store_queue_delete(s, id), STORE_OK);
+	CHECK_INTEQ(store_queue_list(s, a, &ids, &data, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	teardown();
+}
+
+TEST(transactions_roll_back_everything)
+{
+	struct article in;
+	size_t n;
+
+	setup();
+	CHECK_INTEQ(store_begin(s), STORE_OK);
+	in = art_in("en", "", "Gone");
+	CHECK_INTEQ(store_article_add(s, &in, NULL), STORE_OK);
+	store_rollback(s);
+	CHECK_INTEQ(store_list_count(s, LIST_SITE, &n), STORE_OK);
+	CHECK_INTEQ(n, 0);
+	{
+		struct article *v;
+		struct article_filter f = {.status = -1};
+		CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+		CHECK_INTEQ(n, 0);
+	}
+	teardown();
+}
+
+TEST(model_dates)
+{
+	int64_t t;
+
+	CHECK(model_date_valid("2024"));
+	CHECK(model_date_valid("2024-02"));
+	CHECK(model_date_valid("2024-02-29"));
+	CHECK(!model_date_valid("2023-02-29"));
+	CHECK(!model_date_valid("2024-13"));
+	CHECK(!model_date_valid("24-01-01"));
+	CHECK_INTEQ(model_parse_datetime("1970-01-01T00:00:00Z", &t), 0);
+	CHECK_INTEQ(t, 0);
+	CHECK_INTEQ(model_parse_datetime("2017-02-21T11:35:46Z", &t), 0);
+	CHECK_INTEQ(t, 1487676946);
+	CHECK_INTEQ(model_parse_datetime("2017-02-21T13:35:46+02:00", &t), 0);
+	CHECK_INTEQ(t, 1487676946);
+	CHECK_INTEQ(model_parse_datetime("2017-02-21", &t), 0);
+	CHECK_INTEQ(t, 1487635200);
+	CHECK_INTEQ(model_parse_datetime("2017-02-21 11:35", &t), 0);
+	CHECK_INTEQ(model_parse_datetime("2017-02-21T25:00:00Z", &t), -1);
+	CHECK_INTEQ(model_parse_datetime("2017-02-21Tjunk", &t), -1);
+	CHECK_INTEQ(model_parse_datetime("yesterday", &t), -1);
+}
+
+TESTS(T(sections_tree_and_closure), T(section_move_keeps_closure_and_refuses_cycles),
+      T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),
+      T(translation_group_one_article_per_language), T(listings_follow_status_and_order),
+      T(get_many_and_snapshot), T(publish_queue_roundtrip), T(transactions_roll_back_everything),
+      T(model_dates))

@@ -57,7 +57,8 @@ static void add_lang(struct ftstok *t, enum stem_lang lang)
 struct ftstok *ftstok_new(const char *const *argv, int argc)
 {
 	struct ftstok *t = xcalloc(1, sizeof(*t));
-	size_t cache = STEM_CACHE_DEFAULT;
+	size_t cache = 0;
+	bool cache_set = false;
 	enum stem_lang lang;
 	bool any = false;
 	char *end;
@@ -66,6 +67,7 @@ struct ftstok *ftstok_new(const char *const *argv, int argc)
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "cache") == 0 && i + 1 < argc) {
 			cache = strtoul(argv[++i], &end, 10);
+			cache_set = true;
 			if (*end != '\0' || *argv[i] == '\0' || cache > 1u << 24) {
 				log_fail("tokenizer %s: bad cache size \"%s\"", FTSTOK_NAME,
 				         argv[i]);
@@ -95,7 +97,8 @@ struct ftstok *ftstok_new(const char *const *argv, int argc)
 	}
 	for (i = 0; i < t->nlatin + t->ncyrillic; i++) {
 		lang = i < t->nlatin ? t->latin[i] : t->cyrillic[i - t->nlatin];
-		if ((t->stem[lang] = stem_new(lang, cache)) == NULL)
+		t->stem[lang] = stem_new(lang, cache_set ? cache : stem_cache_default(lang));
+		if (t->stem[lang] == NULL)
 			goto fail;
 	}
 	return t;
@@ -113,6 +116,22 @@ void ftstok_free(struct ftstok *t)
 	for (i = 0; i < STEM_NLANG; i++)
 		stem_free(t->stem[i]);
 	free(t);
+}
+
+void ftstok_stats(const struct ftstok *t, struct stem_stats *out)
+{
+	struct stem_stats st;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < STEM_NLANG; i++) {
+		if (t->stem[i] == NULL)
+			continue;
+		stem_stats(t->stem[i], &st);
+		out->words += st.words;
+		out->hits += st.hits;
+		out->lemmas += st.lemmas;
+	}
 }
 
 static void append(struct word *w, uint32_t cp)
@@ -213,7 +232,7 @@ static int word_keys(struct ftstok *t, const struct word *w, struct str *keys)
 			for (m = 0; m < nkeys; m++)
 				if (str_eq(keys[m], k[j]))
 					break;
-			if (m == nkeys && nkeys < WORD_KEYS)
+			if (m == nkeys && nkeys < WORD_KEYS && k[j].n > 0)
 				keys[nkeys++] = k[j];
 		}
 	}

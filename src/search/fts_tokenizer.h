@@ -17,7 +17,7 @@
  * ё are Russian, і ї є ґ and the apostrophe Ukrainian) and all the keys are
  * indexed at one position, so a query matches in any of them.  "none"
  * folds without stemming.  "cache N" sets the stem cache per language
- * (words; 0 turns it off; default STEM_CACHE_DEFAULT).
+ * (words; 0 turns it off; default stem_cache_default()).
  *
  * What is indexed for each word, at one position (FTS5_TOKEN_COLOCATED):
  *	- its stem keys ("войн"), what ordinary and phrase queries look up;
@@ -26,9 +26,12 @@
  *	  "negotiat*" must find "negotiations", whose stem is "negoti".
  * A prefix query term is folded but not stemmed, and looks up both the
  * plain and the "=" form.  An ordinary query term is stemmed exactly as
- * the document was.  The "=" form costs about a third more index (see
- * the report in tests/unit/fts_tokenizer_test.c) and is what makes prefix
- * search work on inflected languages.
+ * the document was.  The "=" forms are 20% (en) to 40% (ru) of the index
+ * entries (measured by the "bench" test in tests/unit/fts_tokenizer_test.c)
+ * and are what makes prefix search work on inflected languages.  The mark
+ * keeps the two kinds apart: an ordinary query looks up stems only, and an
+ * exact-form search, if the search page ever offers one, can look up
+ * "=word" alone.
  *
  * Words: runs of letters and digits; an apostrophe (' ’ ‘ ʼ, all read as ')
  * between two letters stays inside the word (Ukrainian пам'ять), except
@@ -46,6 +49,8 @@
 #define TZ_FTS_TOKENIZER_H
 
 #include <sqlite3.h>
+
+#include "search/stem.h"
 
 /* The tokenizer's name in tokenize = '...'. */
 #define FTSTOK_NAME "tamizdat"
@@ -86,5 +91,8 @@ void ftstok_free(struct ftstok *t);
  */
 int ftstok_run(struct ftstok *t, int reason, const char *text, int n, void *ctx,
                ftstok_token_fn fn);
+
+/* The stem counters of all the tokenizer's languages, added up (OUT: out). */
+void ftstok_stats(const struct ftstok *t, struct stem_stats *out);
 
 #endif

@@ -67,7 +67,6 @@ static struct {
 	char *path;
 	bool tried;
 	Hunhandle *h;
-	long words; /* the .dic's header: a cheap fingerprint of its version */
 	char err[512];
 } uk = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -123,8 +122,6 @@ static bool uk_load(void)
 	fclose(f);
 	if ((f = fopen(dic, "r")) == NULL)
 		goto missing;
-	if (fscanf(f, "%ld", &uk.words) != 1)
-		uk.words = 0;
 	fclose(f);
 	uk.h = Hunspell_create(aff, dic);
 	if (uk.h == NULL) {
@@ -137,6 +134,11 @@ missing:
 	snprintf(uk.err, sizeof(uk.err),
 	         "%.400s.dic: Ukrainian dictionary not found (install hunspell-uk)", base);
 	return false;
+}
+
+size_t stem_cache_default(enum stem_lang lang)
+{
+	return lang == STEM_UK ? 32768 : 8192;
 }
 
 struct stem *stem_new(enum stem_lang lang, size_t cache_size)
@@ -197,11 +199,22 @@ void stem_stats(const struct stem *s, struct stem_stats *out)
 const char *stem_version(void)
 {
 	static char v[128];
+	const char *base;
+	char dic[4096];
+	long words = 0;
+	FILE *f;
 
+	/* The .dic header alone: no need to load the dictionary for this. */
 	pthread_mutex_lock(&uk.lock);
-	uk_load();
+	base = uk.path ? uk.path : UK_DICT_DEFAULT;
+	snprintf(dic, sizeof(dic), "%s.dic", base);
+	if ((f = fopen(dic, "r")) != NULL) {
+		if (fscanf(f, "%ld", &words) != 1)
+			words = 0;
+		fclose(f);
+	}
 	snprintf(v, sizeof(v), "%s; snowball 2; hunspell uk_UA %ld; uk-light 1", STEM_RULES_VERSION,
-	         uk.words);
+	         words);
 	pthread_mutex_unlock(&uk.lock);
 	return v;
 }
@@ -450,7 +463,10 @@ static void french(struct stem *s, const char *w, size_t n)
 	k = n >= 3 && w[n - 1] == 's' ? n - 1 : n;
 	if (k >= 3 && w[k - 1] == 'e' && w[k - 2] == 'e') {
 		memcpy(acc, w, k - 2);
-		memcpy(acc + k - 2, "\xc3\xa9" "e", 3); /* ée */
+		memcpy(acc + k - 2,
+		       "\xc3\xa9"
+		       "e",
+		       3); /* ée */
 		if (k < n)
 			acc[k + 1] = 's';
 		snowball(s, acc, n + 1);
@@ -485,9 +501,8 @@ static void compute(struct stem *s, const char *w, size_t n)
 		break;
 	}
 done:
-	if (s->nout == 0) { /* everything folded away: keep the word */
-		memcpy(s->out[0], w, MIN(n, sizeof(s->out[0])));
-		s->outlen[0] = MIN(n, sizeof(s->out[0]));
+	if (s->nout == 0) { /* only marks or invalid bytes: one empty key */
+		s->outlen[0] = 0;
 		s->nout = 1;
 	}
 }

@@ -556,86 +556,111 @@ static size_t load_bodies(const char *path, const char *lang, struct buf *out)
 	return n;
 }
 
+/* Best-of-3 time to tokenize every body; OUT: counts of one pass, cache stats. */
+static double bench_tokenize(const struct buf *bodies, size_t ndocs, const char *lang,
+                             const char *cache, struct count *cnt, struct stem_stats *st)
+{
+	const char *argv[] = {lang, "cache", cache};
+	double best = 1e9, t0;
+	size_t i, off, len;
+	int rep;
+
+	for (rep = 0; rep < 3; rep++) {
+		struct ftstok *t = ftstok_new(argv, 3);
+
+		if (t == NULL)
+			return -1;
+		cnt->tokens = cnt->positions = 0;
+		t0 = now();
+		for (off = 0, i = 0; i < ndocs; i++, off += len + 1) {
+			len = strlen(bodies->p + off);
+			ftstok_run(t, DOC, bodies->p + off, (int)len, cnt, count_token);
+		}
+		best = MIN(best, now() - t0);
+		ftstok_stats(t, st);
+		ftstok_free(t);
+	}
+	return best;
+}
+
+/* Time to insert every body into a fresh FTS5 table; OUT: index figures. */
+static double bench_insert(const struct buf *bodies, size_t ndocs, const char *lang,
+                           const char *cache, double *surface_share, double *db_mb)
+{
+	sqlite3 *db = open_db();
+	sqlite3_stmt *st;
+	char sql[256];
+	size_t i, off, len;
+	double t0, dt;
+
+	if (db == NULL)
+		return -1;
+	snprintf(sql, sizeof(sql),
+	         "CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'tamizdat %s cache %s');"
+	         "CREATE VIRTUAL TABLE v USING fts5vocab(t, row);",
+	         lang, cache);
+	exec(db, sql);
+	sqlite3_prepare_v2(db, "INSERT INTO t(body) VALUES (?1)", -1, &st, NULL);
+	t0 = now();
+	exec(db, "BEGIN");
+	for (off = 0, i = 0; i < ndocs; i++, off += len + 1) {
+		len = strlen(bodies->p + off);
+		sqlite3_bind_text(st, 1, bodies->p + off, (int)len, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	exec(db, "COMMIT");
+	dt = now() - t0;
+	sqlite3_finalize(st);
+	sqlite3_prepare_v2(db,
+	                   "SELECT 1.0 * sum(CASE WHEN term >= '=' AND term < '>' THEN cnt END) /"
+	                   " sum(cnt), (SELECT page_count FROM pragma_page_count) *"
+	                   " (SELECT page_size FROM pragma_page_size) FROM v",
+	                   -1, &st, NULL);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*surface_share = sqlite3_column_double(st, 0);
+		*db_mb = sqlite3_column_double(st, 1) / 1e6;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return dt;
+}
+
 static void bench_lang(const char *path, const char *lang)
 {
-	static const char *const caches[] = {"8192", "0"};
+	static const char *const caches[] = {"0", "8192", "2048", "32768"};
 	struct buf bodies = BUF_INIT;
-	size_t ndocs = load_bodies(path, lang, &bodies), i, off;
-	int c, rep, reps = 5;
+	size_t ndocs = load_bodies(path, lang, &bodies), c;
+	double mb = (double)bodies.n / 1e6, dt, share = 0, dbmb = 0;
+	struct stem_stats st;
+	struct count cnt;
 
 	if (ndocs == 0) {
 		fprintf(stderr, "bench: no %s articles in %s\n", lang, path);
 		return;
 	}
-	for (c = 0; c < 2; c++) {
-		const char *argv[] = {lang, "cache", caches[c]};
-		char sql[256];
-		struct ftstok *t = ftstok_new(argv, 3);
-		struct count cnt = {0, 0};
-		sqlite3 *db;
-		sqlite3_stmt *st;
-		double t0, dt, idx;
-		long long total = 0, marked = 0, pages = 0, psize = 0;
-
-		CHECK(t != NULL);
-		t0 = now();
-		for (rep = 0; rep < reps; rep++)
-			for (off = 0, i = 0; i < ndocs; i++) {
-				size_t len = strlen(bodies.p + off);
-
-				ftstok_run(t, DOC, bodies.p + off, (int)len, &cnt, count_token);
-				off += len + 1;
-			}
-		dt = now() - t0;
-		ftstok_free(t);
-
-		/* The same through FTS5: insert every article into a fresh table. */
-		db = open_db();
-		CHECK(db != NULL);
-		snprintf(sql, sizeof(sql),
-		         "CREATE VIRTUAL TABLE t USING fts5(body, tokenize = 'tamizdat %s cache "
-		         "%s');"
-		         "CREATE VIRTUAL TABLE v USING fts5vocab(t, row);",
-		         lang, caches[c]);
-		CHECK(exec(db, sql) == 0);
-		CHECK(sqlite3_prepare_v2(db, "INSERT INTO t(body) VALUES (?1)", -1, &st, NULL) ==
-		      SQLITE_OK);
-		t0 = now();
-		exec(db, "BEGIN");
-		for (off = 0, i = 0; i < ndocs; i++) {
-			size_t len = strlen(bodies.p + off);
-
-			sqlite3_bind_text(st, 1, bodies.p + off, (int)len, SQLITE_STATIC);
-			sqlite3_step(st);
-			sqlite3_reset(st);
-			off += len + 1;
-		}
-		exec(db, "COMMIT");
-		idx = now() - t0;
-		sqlite3_finalize(st);
-		CHECK(sqlite3_prepare_v2(
-		              db,
-		              "SELECT sum(cnt), sum(CASE WHEN term >= '=' AND term < '>' "
-		              "THEN cnt END), (SELECT page_count FROM pragma_page_count),"
-		              " (SELECT page_size FROM pragma_page_size) FROM v",
-		              -1, &st, NULL) == SQLITE_OK);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			total = sqlite3_column_int64(st, 0);
-			marked = sqlite3_column_int64(st, 1);
-			pages = sqlite3_column_int64(st, 2);
-			psize = sqlite3_column_int64(st, 3);
-		}
-		sqlite3_finalize(st);
-		sqlite3_close(db);
+	for (c = 0; c < NELEM(caches); c++) {
+		dt = bench_tokenize(&bodies, ndocs, lang, caches[c], &cnt, &st);
+		CHECK(dt > 0);
 		fprintf(stderr,
-		        "bench %s cache %-4s: tokenizer %.0f words/s, %.1f MB/s (%ld tokens per "
-		        "%ld words); FTS5 insert %.0f words/s, %.1f MB/s; surface forms %.0f%% of "
-		        "index entries, db %.1f MB for %.1f MB text\n",
-		        lang, caches[c], (double)cnt.positions / dt,
-		        (double)bodies.n * reps / dt / 1e6, cnt.tokens / reps, cnt.positions / reps,
-		        (double)cnt.positions / reps / idx, (double)bodies.n / idx / 1e6,
-		        total ? 100.0 * (double)marked / (double)total : 0.0,
-		        (double)(pages * psize) / 1e6, (double)bodies.n / 1e6);
+		        "bench %s tokenize, cache %5s: %8.0f words/s %5.1f MB/s  (%zu articles, "
+		        "%.1f MB, %ld words, %ld tokens; cache hits %.1f%%, dictionary words "
+		        "%.1f%%)\n",
+		        lang, caches[c], (double)cnt.positions / dt, mb / dt, ndocs, mb,
+		        cnt.positions, cnt.tokens, 100.0 * (double)st.hits / (double)st.words,
+		        100.0 * (double)st.lemmas / (double)(st.words - st.hits + !st.words));
+	}
+	for (c = 0; c < 2; c++) {
+		/* No cache, and the language's default. */
+		const char *cache = c == 0 ? "0" : strcmp(lang, "uk") == 0 ? "32768" : "8192";
+
+		dt = bench_insert(&bodies, ndocs, lang, cache, &share, &dbmb);
+		CHECK(dt > 0);
+		fprintf(stderr,
+		        "bench %s FTS5 insert, cache %5s: %8.0f words/s %5.1f MB/s  (index %.1f "
+		        "MB, "
+		        "surface forms %.0f%% of entries)\n",
+		        lang, cache, (double)cnt.positions / dt, mb / dt, dbmb, 100.0 * share);
 	}
 	buf_finish(&bodies);
 }

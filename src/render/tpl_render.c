@@ -89,12 +89,13 @@ const struct tpl_value *tpl_map_get(const struct tpl_value *map, const char *key
 static const struct tpl_value *lookup(const struct tpl *t, uint32_t name, const struct cnode *ctx)
 {
 	const struct name *nm = &t->names[name];
-	const struct seg *sg = &t->segs[nm->seg];
+	const struct seg *sg;
 	const struct tpl_value *v = NULL;
 	uint32_t i;
 
 	if (nm->nseg == 0)
 		return ctx->v;
+	sg = &t->segs[nm->seg]; /* segs is NULL in a template that only has "." */
 	for (; ctx; ctx = ctx->up)
 		if (ctx->v->kind == TPL_MAP && (v = map_find(ctx->v, t->pool + sg->off, sg->len)))
 			break;

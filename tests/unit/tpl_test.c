@@ -564,6 +564,15 @@ TEST(template_with_nul_bytes)
 	tpl_set_free(set);
 }
 
+/* Fuzz finding: lookup() indexed the NULL segs of a template whose only name is ".". */
+TEST(template_with_only_implicit_iterator)
+{
+	struct tpl_value items[2] = {tpl_str("a"), tpl_str("<")};
+	struct tpl_value ctx = tpl_list(items, 2);
+
+	CHECK_RENDER("{{#.}}[{{.}}]{{/.}}", &ctx, "[a][&lt;]");
+}
+
 TEST(theme_layout_with_inheritance)
 {
 	static const char *const defs[] = {
@@ -833,5 +842,6 @@ TESTS(T(spec_interpolation), T(spec_sections), T(spec_inverted), T(spec_partials
       T(unknown_template_is_an_error), T(recursive_partial_stops_at_max_depth),
       T(partial_depth_exactly_at_the_limit), T(block_that_overrides_itself_stops),
       T(step_limit_stops_exponential_templates), T(map_get), T(set_replaces_and_grows),
-      T(template_with_nul_bytes), T(theme_layout_with_inheritance), T(nested_partial_indentation),
+      T(template_with_nul_bytes), T(template_with_only_implicit_iterator),
+      T(theme_layout_with_inheritance), T(nested_partial_indentation),
       T(concurrent_renders_of_one_set), T(large_list), T(speed_of_a_50_item_list_page))

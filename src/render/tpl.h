@@ -12,19 +12,29 @@
  * {{name}} is HTML-escaped (& < > " '); {{{name}}} and {{& name}} are not.
  * The engine knows nothing about sites or stores: all data comes in as
  * values.
+ *
+ * Truth: null, false, the empty string and the empty list are falsey;
+ * everything else (a map even if empty, any other string) is truthy.
+ * A section over a list renders once per item, over a map or a string
+ * once with it pushed on the context stack, over true once as it is.
+ * Interpolating true or false gives "true" or "false"; a list or a map
+ * gives nothing.
+ *
+ * Also supported: dynamic partial and parent names ({{>*name}}).
  */
 #ifndef TZ_TPL_H
 #define TZ_TPL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "util/buf.h"
 
 enum tpl_kind {
 	TPL_NULL = 0, /* absent / null: falsey */
 	TPL_BOOL,
-	TPL_STR,  /* also used for numbers, already formatted */
+	TPL_STR,  /* also used for numbers, already formatted; "" is falsey */
 	TPL_LIST, /* empty list is falsey */
 	TPL_MAP,
 };
@@ -56,7 +66,7 @@ struct tpl_pair {
 	struct tpl_value value;
 };
 
-/* Compile error: where and why.  line and col are 1-based. */
+/* Compile error: where and why.  line and col are 1-based (col in bytes). */
 struct tpl_error {
 	char name[128];
 	unsigned line, col;
@@ -65,9 +75,16 @@ struct tpl_error {
 
 struct tpl_set;
 
-/* An empty set.  Free with tpl_set_free(). */
+/* An empty set.  Free with tpl_set_free() (which accepts NULL). */
 struct tpl_set *tpl_set_new(void);
 void tpl_set_free(struct tpl_set *set);
+/*
+ * Sets how many steps one tpl_render() may take before it fails (default
+ * TPL_MAX_STEPS): each op executed is a step, and so is each 16 bytes of
+ * output, so the limit bounds both time and size.  Not to be called while
+ * the set is rendering.
+ */
+void tpl_set_limit(struct tpl_set *set, size_t max_steps);
 /*
  * Compiles src (n bytes, need not be NUL-terminated) and adds it to the set
  * as name, replacing a template of the same name.  The set copies what it
@@ -78,17 +95,33 @@ int tpl_set_add(struct tpl_set *set, const char *name, const char *src, size_t n
                 struct tpl_error *err);
 bool tpl_set_has(const struct tpl_set *set, const char *name);
 /*
- * Renders template name with ctx as the root context, appending to out.
- * Partials and parents are looked up in the same set; a missing partial
- * renders as nothing (as the spec says).  Returns 0, or -1 with the reason
- * recorded (log_reason()): unknown template, partial nesting deeper than
- * TPL_MAX_DEPTH.  Thread-safe for concurrent renders of one set.
+ * Renders template name with ctx (NULL: null) as the root context,
+ * appending to out.  Partials and parents are looked up in the same set; a
+ * missing partial renders as nothing (as the spec says).  Returns 0, or -1
+ * with the reason recorded (log_reason()) and out as it was: unknown
+ * template, partial nesting deeper than TPL_MAX_DEPTH, render nesting
+ * deeper than TPL_MAX_NEST, more than the step limit.  Allocates nothing
+ * but out's growth.  Thread-safe for concurrent renders of one set.
  */
 int tpl_render(const struct tpl_set *set, const char *name, const struct tpl_value *ctx,
                struct buf *out);
 
 /* Nesting limit for partials and parents, against runaway recursion. */
 #define TPL_MAX_DEPTH 64
+/*
+ * Nesting limit for sections and blocks in one template (a compile error
+ * past it) and for everything a render has open at once (sections,
+ * partials, blocks): it bounds the C stack a render uses (under 300 bytes
+ * a level unoptimized, so under 100 KiB), well inside any thread stack.
+ */
+#define TPL_MAX_NEST 256
+/*
+ * Default step limit of a render (about 1 GiB of output): a page takes a
+ * few thousand steps, so this only stops templates that blow up (nested
+ * sections over lists run in time exponential in their depth) with an
+ * error instead of a hang.
+ */
+#define TPL_MAX_STEPS ((size_t)1 << 26)
 
 /* Convenience constructors (no allocation). */
 static inline struct tpl_value tpl_str(const char *s)

@@ -9,6 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
+# UBSan only reports by default; a finding must fail the run.
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 for exe in "$build"/tests/fuzz/fuzz_*; do
 	[ -f "$exe" ] && [ -x "$exe" ] || continue
 	name=${exe##*/fuzz_}

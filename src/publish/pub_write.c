@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -129,5 +130,16 @@ int pub_unlink(struct pub_writer *w, const char *path)
 	if (fs_remove(full) != 0)
 		return -1;
 	strncat(full, ".gz", sizeof(full) - strlen(full) - 1);
-	return fs_remove(full);
+	if (fs_remove(full) != 0)
+		return -1;
+	/* Folders left empty go too, as a full build would not make them. */
+	for (;;) {
+		char *slash = strrchr(full, '/');
+		if (slash == NULL || (size_t)(slash - full) <= strlen(w->root))
+			break;
+		*slash = '\0';
+		if (rmdir(full) != 0)
+			break;
+	}
+	return 0;
 }

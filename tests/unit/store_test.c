@@ -260,13 +260,14 @@ TEST(listings_follow_status_and_order)
 	CHECK_INTEQ(n, 5);
 	CHECK_INTEQ(store_list_range(s, a, list, 0, 5, &got, &n), STORE_OK);
 	CHECK_INTEQ(n, 5);
-	/* Newest first: dates 400 (i=3), 300 (i=1), 200 (i=4), 100 (i=2), 0 (i=0). */
-	CHECK(got[0] == ids[3] && got[1] == ids[1] && got[2] == ids[4] && got[3] == ids[2] &&
+	/* Newest first: dates +400 (i=2), +300 (i=4), +200 (i=1), +100 (i=3), +0 (i=0). */
+	CHECK(got[0] == ids[2] && got[1] == ids[4] && got[2] == ids[1] && got[3] == ids[3] &&
 	      got[4] == ids[0]);
+	/* Positions 1 and 2 from the oldest, newest first. */
 	CHECK_INTEQ(store_list_range(s, a, list, 1, 2, &got, &n), STORE_OK);
-	CHECK(n == 2 && got[0] == ids[4] && got[1] == ids[2]);
+	CHECK(n == 2 && got[0] == ids[1] && got[1] == ids[3]);
 	{
-		struct list_key k = {1700000200, ids[4]};
+		struct list_key k = {1700000200, ids[1]};
 		CHECK_INTEQ(store_list_count_from(s, list, k, &n), STORE_OK);
 		CHECK_INTEQ(n, 3);
 	}

@@ -1,19 +1,22 @@
 #!/bin/sh
 # Static serving: tamizdat's HTTP module against nginx, side by side.
 #
-#   bench/serve.sh [BUILD_DIR] [SECONDS]
+#   bench/serve.sh [BUILD_DIR] [SECONDS] [ROUNDS]
 #
 # Makes a sample public/ folder (a ~20 KB article page with its .gz, a few
 # hundred other pages, a stylesheet), serves it with the module's bench
 # driver (BUILD_DIR/bench/http_bench, 2 threads) and with nginx (2 workers,
 # sendfile, gzip_static, the same security headers), and runs
 # `wrk -t2 -c64 -dSECONDS` against each: the article without and with
-# Accept-Encoding: gzip, and a rotation over 300 pages.  Prints requests/s.
-# Both servers share the machine with wrk, as a small VPS would not.
+# Accept-Encoding: gzip, and a rotation over 300 pages.  The two servers
+# take turns, ROUNDS times (default 3), and the median requests/s of each
+# is printed: on a shared machine the load changes from one run to the next.
+# Both servers share the 2 cores with wrk.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 secs=${2:-10}
+rounds=${3:-3}
 bin=$build/bench/http_bench
 [ -x "$bin" ] || { echo "serve.sh: $bin not built (ninja -C $build)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "serve.sh: wrk not installed" >&2; exit 1; }
@@ -137,14 +140,28 @@ rps() { # PORT [wrk args...]
 		awk '/Requests\/sec/ { printf "%.0f", $2 }'
 }
 
-printf 'article page: %s bytes, %s gzipped; wrk -t2 -c64 -d%ss\n' "$size" "$gzsize" "$secs"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+printf 'article page: %s bytes, %s gzipped; wrk -t2 -c64 -d%ss, median of %s rounds\n' \
+	"$size" "$gzsize" "$secs" "$rounds"
 printf '%-28s %12s %12s %8s\n' "case" "tamizdat" "nginx" "ratio"
 row() { # LABEL [wrk args...]
 	label=$1
 	shift
-	a=$(rps $tz_port "$@")
-	b=$(rps $ng_port "$@")
-	printf '%-28s %12s %12s %7s%%\n' "$label" "$a" "$b" "$(awk "BEGIN { printf \"%.0f\", 100 * $a / $b }")"
+	: >"$tmp/a"
+	: >"$tmp/b"
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		rps $tz_port "$@" >>"$tmp/a"
+		echo >>"$tmp/a"
+		rps $ng_port "$@" >>"$tmp/b"
+		echo >>"$tmp/b"
+		i=$((i + 1))
+	done
+	a=$(median <"$tmp/a")
+	b=$(median <"$tmp/b")
+	printf '%-28s %12s %12s %7s%%\n' "$label" "$a" "$b" \
+		"$(awk "BEGIN { printf \"%.0f\", 100 * $a / $b }")"
 }
 row "article, identity"
 row "article, gzip" -H "Accept-Encoding: gzip"

@@ -434,6 +434,7 @@ struct http_server *http_server_start(const struct http_config *cfg)
 	srv->rootfd = -1;
 	atomic_init(&srv->in_flight, 0);
 	atomic_init(&srv->draining, false);
+	atomic_init(&srv->gen, 0);
 	pthread_mutex_init(&srv->tick_mu, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -511,6 +512,11 @@ fail:
 unsigned http_server_port(const struct http_server *srv)
 {
 	return srv->port;
+}
+
+void http_server_invalidate(struct http_server *srv)
+{
+	atomic_fetch_add(&srv->gen, 1);
 }
 
 void http_server_stop(struct http_server *srv)

@@ -172,6 +172,20 @@ struct http_server *http_server_start(const struct http_config *cfg);
 /* The bound port (useful with port 0). */
 unsigned http_server_port(const struct http_server *srv);
 /*
+ * Files are served from memory and checked against the disk at most every
+ * HTTP_REVALIDATE_MS: a change made by another process (`tamizdat
+ * publish`, rsync) is served within that time.  A second is as long as a
+ * reader waits for a reload and keeps stat() off nearly every request.
+ */
+#define HTTP_REVALIDATE_MS 1000
+
+/*
+ * Tells the server that files under its root changed: the next request for
+ * each cached file checks it at once.  For a publish in this process
+ * (admin "save" then the redirect to the page).  Thread-safe.
+ */
+void http_server_invalidate(struct http_server *srv);
+/*
  * Stops accepting, lets the requests in flight finish (for up to
  * HTTP_STOP_GRACE_MS), closes idle connections and frees.  Accepts NULL.
  */

@@ -56,6 +56,7 @@ struct http_server {
 	struct MHD_Response *canned[HTTP_CANNED_N];
 	atomic_int in_flight; /* requests between their request line and their end */
 	atomic_bool draining; /* stopping: requests begun from now on are not waited for */
+	atomic_uint gen;      /* bumped by http_server_invalidate() */
 	bool started;
 	pthread_t ticker;
 	bool ticking;
@@ -152,7 +153,9 @@ struct http_file {
 	uint64_t size, gzsize;
 	char etag[48], etag_gz[48], lastmod[32];
 	/* Files up to HTTP_CACHE_FILE_MAX: their bytes and ready responses. */
-	const char *data; /* owned by full */
+	atomic_llong checked_ms; /* when last found current (monotonic) */
+	atomic_uint gen;         /* srv->gen then */
+	const char *data;        /* owned by full */
 	struct MHD_Response *full, *full_gz, *nm, *nm_gz;
 	/* Larger files: descriptors handed to the first response that needs them. */
 	int fd, gzfd;
@@ -169,12 +172,11 @@ enum http_lookup {
 
 /*
  * Finds the file for key (a normalised path; "/a/" means a/index.html),
- * from the cache if it is still current, else from the disk.  want_gz asks
- * that the .gz be checked too.  On HTTP_FILE_FOUND, *out holds a
- * reference: release it with http_file_unref().
+ * from the cache if it is still current, else from the disk.  On
+ * HTTP_FILE_FOUND, *out holds a reference: release it with
+ * http_file_unref().
  */
-enum http_lookup http_file_get(struct http_server *srv, const char *key, bool want_gz,
-                               struct http_file **out);
+enum http_lookup http_file_get(struct http_server *srv, const char *key, struct http_file **out);
 void http_file_unref(struct http_file *f);
 /* Adds the representation headers of f (plain or gzip) to r. */
 void http_file_headers(const struct http_server *srv, const struct http_file *f, bool gz,

@@ -152,7 +152,7 @@ static bool try_404(struct http_conn *rc, const char *key, bool want_gz, enum MH
 {
 	struct http_file *f;
 
-	if (http_file_get(rc->srv, key, want_gz, &f) != HTTP_FILE_FOUND)
+	if (http_file_get(rc->srv, key, &f) != HTTP_FILE_FOUND)
 		return false;
 	*res = serve_whole(rc, f, want_gz && f->has_gz, MHD_HTTP_NOT_FOUND, true);
 	http_file_unref(f);
@@ -230,7 +230,7 @@ enum MHD_Result http_static_answer(struct http_conn *rc)
 	/* Ranges count bytes of the identity encoding: with one, never gzip. */
 	want_gz = c.range == NULL && c.accept_encoding != NULL &&
 	          http_accepts_gzip(c.accept_encoding);
-	switch (http_file_get(rc->srv, rc->path.p, want_gz, &f)) {
+	switch (http_file_get(rc->srv, rc->path.p, &f)) {
 	case HTTP_FILE_FOUND:
 		res = serve(rc, f, &c, want_gz);
 		http_file_unref(f);

@@ -1409,12 +1409,14 @@ TEST(cache_sees_changed_files)
 	CHECK(pwrite(fd, "VERSION 2\n", 10, 0) == 10);
 	close(fd);
 	touch("a.txt", 5);
+	http_server_invalidate(srv);
 	get(&r, "/a.txt", NULL);
 	CHECK_STREQ(r.body.p, "VERSION 2\n");
 	reply_finish(&r);
 
 	/* Replaced by rename (how publishing writes): a new inode. */
 	put("a.txt", "version 3\n");
+	http_server_invalidate(srv);
 	get(&r, "/a.txt", NULL);
 	CHECK_STREQ(r.body.p, "version 3\n");
 	reply_finish(&r);
@@ -1422,30 +1424,51 @@ TEST(cache_sees_changed_files)
 	/* A new .gz appears beside a cached file, then changes. */
 	put("about/index.html.gz", "GZ-ONE");
 	touch("about/index.html.gz", 10);
+	http_server_invalidate(srv);
 	get(&r, "/about/", gz);
 	CHECK_STREQ(r.body.p, "GZ-ONE");
 	reply_finish(&r);
 	put("about/index.html.gz", "GZ-TWO");
 	touch("about/index.html.gz", 20);
+	http_server_invalidate(srv);
 	get(&r, "/about/", gz);
 	CHECK_STREQ(r.body.p, "GZ-TWO");
 	reply_finish(&r);
 	/* ...and goes away. */
 	snprintf(path, sizeof(path), "%s/about/index.html.gz", root);
 	CHECK(unlink(path) == 0);
+	http_server_invalidate(srv);
 	get(&r, "/about/", gz);
 	CHECK_STREQ(r.body.p, "about page\n");
 	reply_finish(&r);
 
-	/* A file removed is 404 at once. */
+	/* A file removed is 404 as soon as the server is told. */
 	put("gone.txt", "here");
 	get(&r, "/gone.txt", NULL);
 	CHECK_INTEQ(r.status, 200);
 	reply_finish(&r);
 	snprintf(path, sizeof(path), "%s/gone.txt", root);
 	CHECK(unlink(path) == 0);
+	http_server_invalidate(srv);
 	get(&r, "/gone.txt", NULL);
 	CHECK_INTEQ(r.status, 404);
+	reply_finish(&r);
+}
+
+TEST(cache_sees_other_changes_within_the_window)
+{
+	struct reply r;
+
+	start();
+	put("w.txt", "before\n");
+	get(&r, "/w.txt", NULL);
+	CHECK_STREQ(r.body.p, "before\n");
+	reply_finish(&r);
+	/* Same size, new inode and mtime; nobody tells the server. */
+	put("w.txt", "after!\n");
+	usleep((HTTP_REVALIDATE_MS + 150) * 1000);
+	get(&r, "/w.txt", NULL);
+	CHECK_STREQ(r.body.p, "after!\n");
 	reply_finish(&r);
 }
 
@@ -1642,6 +1665,7 @@ TESTS(T(path_normalise_rules), T(range_parse_forms), T(accept_encoding_and_etags
       T(form_urlencoded_post), T(form_multipart_post), T(malformed_forms_are_400),
       T(oversized_body_413), T(handler_failure_is_generic_500), T(dynamic_head_and_routes),
       T(redirects_by_method), T(trusted_proxy_headers), T(tick_runs_every_second),
-      T(cache_sees_changed_files), T(large_files_from_descriptors), T(cache_eviction_under_load),
+      T(cache_sees_changed_files), T(cache_sees_other_changes_within_the_window),
+      T(large_files_from_descriptors), T(cache_eviction_under_load),
       T(stop_finishes_requests_in_flight), T(serve_stops_on_sigterm),
       T(start_failures_are_reported))

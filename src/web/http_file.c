@@ -314,6 +314,12 @@ static void load_gz(struct http_server *srv, struct http_file *f)
 	struct stat st;
 	int fd;
 
+	/*
+	 * Only compressible types carry "Vary: Accept-Encoding"; beside a
+	 * photo, a .gz is a download of its own, never this file's encoding.
+	 */
+	if (!f->compressible)
+		return;
 	fd = open_beneath(srv->rootfd, f->relgz);
 	if (fd < 0)
 		return;

@@ -109,6 +109,7 @@ static void make_site(void)
 	put("css/site.css", "body{}\n");
 	put("app.js", "1;");
 	put("img.png", "PNG");
+	put("img.png.gz", "NOT-THE-PNG");
 	put("img.jpg", "JPG");
 	put("anim.gif", "GIF");
 	put("pic.webp", "WEBP");
@@ -826,9 +827,11 @@ TEST(gzip_negotiation)
 	CHECK_STREQ(header(&r, "Vary"), "Accept-Encoding");
 	reply_finish(&r);
 
-	/* Images are not compressible: no Vary. */
+	/* Images are not compressible: no Vary, and a .gz beside one is not its encoding. */
 	get(&r, "/img.png", gz);
 	CHECK(header(&r, "Vary") == NULL);
+	CHECK(header(&r, "Content-Encoding") == NULL);
+	CHECK_STREQ(r.body.p, "PNG");
 	reply_finish(&r);
 
 	/* A 304 for the gzip representation. */
@@ -1333,6 +1336,60 @@ TEST(dynamic_head_and_routes)
 	reply_finish(&r);
 }
 
+/* Runs fn in a child and tells whether it aborted. */
+static bool aborts(void (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* Keep the expected "tamizdat: ..." line off the test's output. */
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(2);
+		signal(SIGABRT, SIG_DFL);
+		fn();
+		_exit(0);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+	       WTERMSIG(status) == SIGABRT;
+}
+
+static void header_with_crlf(void)
+{
+	struct http_response resp = {0};
+
+	http_response_header(&resp, "X-A", "ok\r\nSet-Cookie: evil=1");
+}
+
+static void header_name_with_lf(void)
+{
+	struct http_response resp = {0};
+
+	http_response_header(&resp, "X-A\nB", "v");
+}
+
+static void redirect_with_cr(void)
+{
+	struct http_response resp = {0};
+
+	http_response_redirect(&resp, 302, "/a\rb");
+}
+
+TEST(response_header_splitting_aborts)
+{
+	struct http_response resp = {0};
+
+	CHECK(aborts(header_with_crlf));
+	CHECK(aborts(header_name_with_lf));
+	CHECK(aborts(redirect_with_cr));
+	http_response_header(&resp, "X-Fine", "a value: with; punctuation");
+	CHECK_INTEQ(resp.nheaders, 1);
+	CHECK_STREQ(resp.headers[0].value, "a value: with; punctuation");
+	free(resp.headers[0].name);
+	free(resp.headers[0].value);
+	free(resp.headers);
+}
+
 TEST(redirects_by_method)
 {
 	struct reply r;
@@ -1664,8 +1721,8 @@ TESTS(T(path_normalise_rules), T(range_parse_forms), T(accept_encoding_and_etags
       T(no_traversal_without_openat2), T(dotfiles_are_404), T(security_headers_everywhere),
       T(form_urlencoded_post), T(form_multipart_post), T(malformed_forms_are_400),
       T(oversized_body_413), T(handler_failure_is_generic_500), T(dynamic_head_and_routes),
-      T(redirects_by_method), T(trusted_proxy_headers), T(tick_runs_every_second),
-      T(cache_sees_changed_files), T(cache_sees_other_changes_within_the_window),
-      T(large_files_from_descriptors), T(cache_eviction_under_load),
-      T(stop_finishes_requests_in_flight), T(serve_stops_on_sigterm),
+      T(response_header_splitting_aborts), T(redirects_by_method), T(trusted_proxy_headers),
+      T(tick_runs_every_second), T(cache_sees_changed_files),
+      T(cache_sees_other_changes_within_the_window), T(large_files_from_descriptors),
+      T(cache_eviction_under_load), T(stop_finishes_requests_in_flight), T(serve_stops_on_sigterm),
       T(start_failures_are_reported))

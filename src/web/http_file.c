@@ -1,6 +1,6 @@
 /*
  * The files under the served root: opened without ever leaving it, typed
- * by name, and kept in a bounded in-memory cache of ready MHD responses.
+ * by name, and turned into ready MHD responses kept by http_cache.c.
  *
  * Opening goes through openat2(RESOLVE_BENEATH) from a descriptor of the
  * root, so a symlink may point anywhere inside the root but never out of
@@ -9,16 +9,14 @@
  * symlink.  Paths arrive already normalised (http_path_normalise), so
  * neither ".." nor a dotfile ever gets here.
  *
- * The cache maps a request path to a refcounted http_file holding the
- * bytes of the file and of its .gz and the MHD responses built from them
- * once, with all their headers; MHD counts references on a response, so
- * one is queued to any number of connections at once.  A hit older than
- * HTTP_REVALIDATE_MS, or older than the last http_server_invalidate(),
- * stats the file and its .gz again: publishing replaces files by rename,
- * so a new inode, size or mtime means new bytes.  Between checks a hit
- * costs no system call at all, which matters: on this VM two stat() calls
- * per request cost a third of the throughput.  Entries are evicted least
- * recently used first.
+ * A file up to HTTP_CACHE_FILE_MAX is read once, with its .gz, into
+ * responses built once with all their headers; MHD counts references on a
+ * response, so one is queued to any number of connections at once.  A hit
+ * older than HTTP_REVALIDATE_MS, or older than the last
+ * http_server_invalidate(), stats the file and its .gz again: publishing
+ * replaces files by rename, so a new inode, size or mtime means new bytes.
+ * Between checks a hit costs no system call at all, which matters: on this
+ * VM two stat() calls per request cost a third of the throughput.
  */
 #include "web/http_int.h"
 
@@ -40,14 +38,6 @@
 #define ENTRY_OVERHEAD 2048
 
 atomic_bool http_no_openat2;
-
-struct http_cache {
-	pthread_mutex_t mu;
-	struct http_file **buckets;
-	size_t nbuckets, n;
-	struct http_file *head, *tail; /* most recently used first */
-	size_t bytes, max;
-};
 
 /* Pages and feeds change on publish: revalidate them every time (a 304 is cheap). */
 #define CC_DOC "no-cache"
@@ -462,181 +452,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-struct http_cache *http_cache_new(size_t max)
-{
-	struct http_cache *c = xcalloc(1, sizeof(*c));
-
-	pthread_mutex_init(&c->mu, NULL);
-	c->nbuckets = 1024;
-	c->buckets = xcalloc(c->nbuckets, sizeof(*c->buckets));
-	c->max = max;
-	return c;
-}
-
-static void lru_unlink(struct http_cache *c, struct http_file *f)
-{
-	if (f->lprev)
-		f->lprev->lnext = f->lnext;
-	else
-		c->head = f->lnext;
-	if (f->lnext)
-		f->lnext->lprev = f->lprev;
-	else
-		c->tail = f->lprev;
-	f->lprev = f->lnext = NULL;
-}
-
-static void lru_push(struct http_cache *c, struct http_file *f)
-{
-	f->lprev = NULL;
-	f->lnext = c->head;
-	if (c->head)
-		c->head->lprev = f;
-	c->head = f;
-	if (c->tail == NULL)
-		c->tail = f;
-}
-
-/* Unlinks f from the table and the list; the caller drops the cache's reference. */
-static void unlink_entry(struct http_cache *c, struct http_file *f)
-{
-	struct http_file **pp = &c->buckets[hash(f->key) & (c->nbuckets - 1)];
-
-	while (*pp != f)
-		pp = &(*pp)->hnext;
-	*pp = f->hnext;
-	f->hnext = NULL;
-	lru_unlink(c, f);
-	c->n--;
-	c->bytes -= f->cost;
-}
-
-static void grow(struct http_cache *c)
-{
-	size_t nb = c->nbuckets * 2, i;
-	struct http_file **b = xcalloc(nb, sizeof(*b));
-
-	for (i = 0; i < c->nbuckets; i++) {
-		struct http_file *f = c->buckets[i], *next;
-
-		for (; f; f = next) {
-			size_t h = hash(f->key) & (nb - 1);
-
-			next = f->hnext;
-			f->hnext = b[h];
-			b[h] = f;
-		}
-	}
-	free(c->buckets);
-	c->buckets = b;
-	c->nbuckets = nb;
-}
-
-static struct http_file *cache_get(struct http_cache *c, const char *key)
-{
-	struct http_file *f;
-
-	pthread_mutex_lock(&c->mu);
-	for (f = c->buckets[hash(key) & (c->nbuckets - 1)]; f; f = f->hnext)
-		if (strcmp(f->key, key) == 0)
-			break;
-	if (f != NULL) {
-		atomic_fetch_add(&f->refs, 1);
-		if (c->head != f) {
-			lru_unlink(c, f);
-			lru_push(c, f);
-		}
-	}
-	pthread_mutex_unlock(&c->mu);
-	return f;
-}
-
-/* Drops f from the cache if it is still there. */
-static void cache_drop(struct http_cache *c, struct http_file *f)
-{
-	struct http_file *g;
-	bool found = false;
-
-	pthread_mutex_lock(&c->mu);
-	for (g = c->buckets[hash(f->key) & (c->nbuckets - 1)]; g; g = g->hnext)
-		if (g == f)
-			break;
-	if (g != NULL) {
-		unlink_entry(c, f);
-		found = true;
-	}
-	pthread_mutex_unlock(&c->mu);
-	if (found)
-		http_file_unref(f);
-}
-
-/* Adds f (taking a reference of its own), replacing any entry with its key. */
-static void cache_put(struct http_cache *c, struct http_file *f)
-{
-	struct http_file *old, *evicted = NULL;
-	size_t h;
-
-	if (f->cost > c->max)
-		return;
-	atomic_fetch_add(&f->refs, 1);
-	pthread_mutex_lock(&c->mu);
-	h = hash(f->key) & (c->nbuckets - 1);
-	for (old = c->buckets[h]; old; old = old->hnext)
-		if (strcmp(old->key, f->key) == 0)
-			break;
-	if (old != NULL)
-		unlink_entry(c, old);
-	if (c->n >= c->nbuckets) {
-		grow(c);
-		h = hash(f->key) & (c->nbuckets - 1);
-	}
-	f->hnext = c->buckets[h];
-	c->buckets[h] = f;
-	lru_push(c, f);
-	c->n++;
-	c->bytes += f->cost;
-	/* Evicted entries are chained on hnext and released outside the lock. */
-	while (c->bytes > c->max && c->tail != NULL && c->tail != f) {
-		struct http_file *t = c->tail;
-
-		unlink_entry(c, t);
-		t->hnext = evicted;
-		evicted = t;
-	}
-	pthread_mutex_unlock(&c->mu);
-	http_file_unref(old);
-	while (evicted != NULL) {
-		struct http_file *next = evicted->hnext;
-
-		http_file_unref(evicted);
-		evicted = next;
-	}
-}
-
-void http_cache_free(struct http_cache *c)
-{
-	struct http_file *f, *next;
-
-	if (c == NULL)
-		return;
-	for (f = c->head; f; f = next) {
-		next = f->lnext;
-		http_file_unref(f);
-	}
-	free(c->buckets);
-	pthread_mutex_destroy(&c->mu);
-	free(c);
-}
-
 enum http_lookup http_file_get(struct http_server *srv, const char *key, struct http_file **out)
 {
 	struct http_file *f;
@@ -645,7 +460,7 @@ enum http_lookup http_file_get(struct http_server *srv, const char *key, struct 
 	unsigned gen = atomic_load(&srv->gen);
 	int64_t now = now_ms();
 
-	f = cache_get(srv->cache, key);
+	f = http_cache_get(srv->cache, key);
 	if (f != NULL) {
 		if (atomic_load_explicit(&f->gen, memory_order_relaxed) == gen &&
 		    now - atomic_load_explicit(&f->checked_ms, memory_order_relaxed) <
@@ -659,7 +474,7 @@ enum http_lookup http_file_get(struct http_server *srv, const char *key, struct 
 			*out = f;
 			return HTTP_FILE_FOUND;
 		}
-		cache_drop(srv->cache, f);
+		http_cache_drop(srv->cache, f);
 		http_file_unref(f);
 	}
 	res = load(srv, key, &f);
@@ -668,7 +483,7 @@ enum http_lookup http_file_get(struct http_server *srv, const char *key, struct 
 	atomic_init(&f->checked_ms, now);
 	atomic_init(&f->gen, gen);
 	if (f->full != NULL)
-		cache_put(srv->cache, f);
+		http_cache_put(srv->cache, f);
 	*out = f;
 	return HTTP_FILE_FOUND;
 }

@@ -106,10 +106,17 @@ struct http_conn {
 	bool https;
 };
 
-/* http.c */
-/* Adds the site headers (security, extra) to r, skipping the names in skip (may be NULL). */
+/* http.c: adds the site headers (security, extra) to r, but not the names in skip. */
 void http_add_site_headers(const struct http_server *srv, struct MHD_Response *r,
                            const struct http_header *skip, size_t nskip);
+
+/* http_conn.c: MHD's URI log, access handler and completion callbacks. */
+void *http_conn_begin(void *cls, const char *uri, struct MHD_Connection *c);
+enum MHD_Result http_conn_answer(void *cls, struct MHD_Connection *c, const char *url,
+                                 const char *method, const char *version, const char *upload,
+                                 size_t *upload_n, void **con_cls);
+void http_conn_end(void *cls, struct MHD_Connection *c, void **con_cls,
+                   enum MHD_RequestTerminationCode toe);
 /* Queues r with status and logs the request; r stays the caller's. */
 enum MHD_Result http_queue(struct http_conn *rc, unsigned status, struct MHD_Response *r);
 /* Queues r and releases the caller's reference to it. */
@@ -181,9 +188,17 @@ void http_file_unref(struct http_file *f);
 /* Adds the representation headers of f (plain or gzip) to r. */
 void http_file_headers(const struct http_server *srv, const struct http_file *f, bool gz,
                        struct MHD_Response *r, bool body);
+
+/* http_cache.c: max bounds the bytes of the entries (http_file.cost). */
 struct http_cache *http_cache_new(size_t max);
 /* Frees the cache and drops its references.  Accepts NULL. */
 void http_cache_free(struct http_cache *c);
+/* The entry for key with a new reference (and made most recent), or NULL. */
+struct http_file *http_cache_get(struct http_cache *c, const char *key);
+/* Adds f (taking a reference of its own), replacing any entry with its key. */
+void http_cache_put(struct http_cache *c, struct http_file *f);
+/* Drops f from the cache if it is still there. */
+void http_cache_drop(struct http_cache *c, struct http_file *f);
 /* Tests set this to check the fallback used where openat2() is missing. */
 extern atomic_bool http_no_openat2;
 

@@ -1,10 +1,14 @@
 /*
  * The built-in HTTP server (GNU libmicrohttpd).  It serves the static site
  * in a folder -- content types, ETag/Last-Modified and 304, gzip from the
- * .gz written beside each file, Range, HEAD, the localised 404, security
- * headers -- and hands a few path prefixes to dynamic handlers (admin,
- * search, newsletter subscription), which see only the small request and
- * response types below, never libmicrohttpd.
+ * .gz written beside each file (after it: a .gz older than its file is
+ * stale and never sent), Range, HEAD, the localised 404 (LL/404.html for
+ * "/LL/...", else 404.html), security headers -- and hands a few path
+ * prefixes to dynamic handlers (admin, search, newsletter subscription),
+ * which see only the small request and response types below, never
+ * libmicrohttpd.  Paths are decoded once and any segment starting with a
+ * dot is 404 (temporary files of atomic writes included), except a first
+ * ".well-known" (RFC 8615).
  */
 #ifndef TZ_HTTP_H
 #define TZ_HTTP_H

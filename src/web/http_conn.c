@@ -24,20 +24,29 @@ static const unsigned canned_status[HTTP_CANNED_N] = {
         [HTTP_CANNED_413] = 413, [HTTP_CANNED_500] = 500,
 };
 
-/* Writes one access-log line; bytes that could drive a terminal are escaped. */
+/* Appends what the client sent with the bytes that could drive a terminal escaped. */
+static void put_escaped(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || *p == '"')
+			buf_printf(b, "%%%02X", *p);
+		else
+			buf_putc(b, *p);
+	}
+}
+
+/* Writes one access-log line: client, method, target, status. */
 static void log_access(struct http_conn *rc, unsigned status)
 {
 	struct buf line = BUF_INIT;
-	const unsigned char *p;
 
 	http_conn_client(rc);
-	buf_printf(&line, "%s %s ", rc->client, rc->method);
-	for (p = (const unsigned char *)rc->target; *p; p++) {
-		if (*p <= 0x20 || *p >= 0x7f || *p == '"')
-			buf_printf(&line, "%%%02X", *p);
-		else
-			buf_putc(&line, *p);
-	}
+	buf_printf(&line, "%s ", rc->client);
+	put_escaped(&line, rc->method);
+	buf_putc(&line, ' ');
+	put_escaped(&line, rc->target);
 	buf_printf(&line, " %u\n", status);
 	/* One write per line: lines from several threads never interleave. */
 	if (write(STDERR_FILENO, line.p, line.n) < 0) {

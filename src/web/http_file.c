@@ -437,6 +437,8 @@ static bool current(struct http_server *srv, const struct http_file *f)
 	fid_of(&st, &id);
 	if (!fid_eq(&id, &f->id))
 		return false;
+	if (!f->compressible)
+		return true; /* its .gz, if any, is not looked at */
 	if (fstatat(srv->rootfd, f->relgz, &st, 0) != 0)
 		return fid_eq(&f->gzid, &none);
 	fid_of(&st, &id);

@@ -36,6 +36,7 @@ static struct http_server *srv;
 static unsigned port;
 static atomic_int ticks;
 static atomic_int form_calls;
+static atomic_int slow_started;
 
 #define MAX_BODY 4096
 #define BIG_SIZE (HTTP_CACHE_FILE_MAX + HTTP_CACHE_FILE_MAX / 2)
@@ -230,6 +231,7 @@ static int h_slow(void *arg, const struct http_request *req, struct http_respons
 {
 	(void)arg;
 	(void)req;
+	atomic_store(&slow_started, 1);
 	usleep(400 * 1000);
 	buf_puts(&resp->body, "slow done");
 	return 0;
@@ -1629,10 +1631,13 @@ TEST(stop_finishes_requests_in_flight)
 {
 	struct reply r;
 	pthread_t th;
+	int i;
 
 	start();
+	atomic_store(&slow_started, 0);
 	CHECK(pthread_create(&th, NULL, slow_main, &r) == 0);
-	usleep(150 * 1000);
+	for (i = 0; i < 1000 && !atomic_load(&slow_started); i++)
+		usleep(10 * 1000);
 	http_server_stop(srv);
 	srv = NULL;
 	pthread_join(th, NULL);

@@ -271,13 +271,29 @@ static struct http_config config(void)
 	return cfg;
 }
 
+static pid_t child; /* a forked server, killed if its test fails */
+
 static void stop_all(void)
 {
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
 	http_server_stop(srv);
 	srv = NULL;
 	if (tmpdir[0])
 		fs_remove_tree(tmpdir);
 	curl_global_cleanup();
+}
+
+/* Makes the site once; starts no thread, so a test may still fork safely. */
+static void site(void)
+{
+	if (root[0] != '\0')
+		return;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	make_site();
+	atexit(stop_all);
 }
 
 static void start(void)
@@ -286,11 +302,7 @@ static void start(void)
 
 	if (srv != NULL)
 		return;
-	if (root[0] == '\0') {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		make_site();
-		atexit(stop_all);
-	}
+	site();
 	cfg = config();
 	srv = http_server_start(&cfg);
 	if (srv == NULL)
@@ -1661,19 +1673,21 @@ TEST(serve_stops_on_sigterm)
 	struct reply r;
 	unsigned saved = port;
 
-	start();
+	/* Forks before this process has any server thread: see TESTS. */
+	CHECK(srv == NULL);
+	site();
 	CHECK(pipe(out) == 0);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		struct http_config cfg = config();
 
-		srv = NULL; /* the parent's, not ours to stop */
 		cfg.tick = NULL;
 		dup2(out[1], STDOUT_FILENO);
 		close(out[0]);
 		_exit(http_serve(&cfg) == 0 ? 0 : 1);
 	}
+	child = pid;
 	close(out[1]);
 	n = read(out[0], line, sizeof(line) - 1);
 	close(out[0]);
@@ -1688,6 +1702,7 @@ TEST(serve_stops_on_sigterm)
 	reply_finish(&r);
 	CHECK(kill(pid, SIGTERM) == 0);
 	CHECK(waitpid(pid, &status, 0) == pid);
+	child = 0;
 	CHECK(WIFEXITED(status));
 	CHECK_INTEQ(WEXITSTATUS(status), 0);
 }
@@ -1718,16 +1733,20 @@ TEST(start_failures_are_reported)
 		http_server_stop(s);
 }
 
+/*
+ * The tests that fork come before the first server starts: a child forked
+ * from a process with running threads may inherit a lock held forever.
+ */
 TESTS(T(path_normalise_rules), T(range_parse_forms), T(accept_encoding_and_etags),
       T(dates_round_trip), T(form_urlencoded_fields), T(form_multipart_fields),
-      T(content_types_by_name), T(index_and_slash_redirect), T(etag_and_if_modified_since_give_304),
-      T(gzip_negotiation), T(ranges_206_and_416), T(head_has_headers_and_no_body),
-      T(other_methods_on_files_405), T(localised_404), T(no_traversal_with_openat2),
-      T(no_traversal_without_openat2), T(dotfiles_are_404), T(security_headers_everywhere),
-      T(form_urlencoded_post), T(form_multipart_post), T(malformed_forms_are_400),
-      T(oversized_body_413), T(handler_failure_is_generic_500), T(dynamic_head_and_routes),
-      T(response_header_splitting_aborts), T(redirects_by_method), T(trusted_proxy_headers),
-      T(tick_runs_every_second), T(cache_sees_changed_files),
+      T(response_header_splitting_aborts), T(serve_stops_on_sigterm), T(content_types_by_name),
+      T(index_and_slash_redirect), T(etag_and_if_modified_since_give_304), T(gzip_negotiation),
+      T(ranges_206_and_416), T(head_has_headers_and_no_body), T(other_methods_on_files_405),
+      T(localised_404), T(no_traversal_with_openat2), T(no_traversal_without_openat2),
+      T(dotfiles_are_404), T(security_headers_everywhere), T(form_urlencoded_post),
+      T(form_multipart_post), T(malformed_forms_are_400), T(oversized_body_413),
+      T(handler_failure_is_generic_500), T(dynamic_head_and_routes), T(redirects_by_method),
+      T(trusted_proxy_headers), T(tick_runs_every_second), T(cache_sees_changed_files),
       T(cache_sees_other_changes_within_the_window), T(large_files_from_descriptors),
-      T(cache_eviction_under_load), T(stop_finishes_requests_in_flight), T(serve_stops_on_sigterm),
+      T(cache_eviction_under_load), T(stop_finishes_requests_in_flight),
       T(start_failures_are_reported))

@@ -12,7 +12,7 @@ status=0
 # UBSan only reports by default; a finding must fail the run.
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 for exe in "$build"/tests/fuzz/fuzz_*; do
-	[ -f "$exe" ] && [ -x "$exe" ] || continue
+	[ -f "$exe" ] && [ -x "$exe" ] || continue # not the .p object folders
 	name=${exe##*/fuzz_}
 	mkdir -p "$scratch/$name"
 	dict=""

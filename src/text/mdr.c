@@ -774,9 +774,9 @@ static void open_code(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
 static void open_cell(struct buf *out, const char *tag, const MD_BLOCK_TD_DETAIL *d)
 {
 	static const char *const align[] = {
-	        [MD_ALIGN_LEFT] = " align=\"left\"",
-	        [MD_ALIGN_CENTER] = " align=\"center\"",
-	        [MD_ALIGN_RIGHT] = " align=\"right\"",
+	        [MD_ALIGN_LEFT] = " class=\"align-left\"",
+	        [MD_ALIGN_CENTER] = " class=\"align-center\"",
+	        [MD_ALIGN_RIGHT] = " class=\"align-right\"",
 	};
 
 	buf_putc(out, '<');

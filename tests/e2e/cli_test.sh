@@ -117,7 +117,7 @@ tz -C "$S" -q article update "$id" "$T/show.md"
 N=$S/public/en/europe/the-long-winter-of-the-district-papers/index.html
 check "updated article is at its new place (slug kept)" test -f "$N"
 check "old address redirects" contains "$P" 'http-equiv="refresh"'
-check "redirect points to the new place" contains "$P" '../../../../europe/the-long-winter-of-the-district-papers/index.html'
+check "redirect points to the new place" contains "$P" '../../../../../en/europe/the-long-winter-of-the-district-papers/index.html'
 tz -C "$S" article history "$id" >"$T/hist"
 check "history keeps every save" test "$(wc -l <"$T/hist")" -ge 2
 

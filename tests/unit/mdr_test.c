@@ -729,9 +729,9 @@ TEST(appends_to_out)
 	buf_finish(&out);
 	CHECK_STREQ(
 	        html("| a | b |\n|:--|--:|\n| 1 | ~~2~~ |", NULL),
-	        "<table>\n<thead>\n<tr>\n<th align=\"left\">a</th>\n<th align=\"right\">b</th>\n"
-	        "</tr>\n</thead>\n<tbody>\n<tr>\n<td align=\"left\">1</td>\n"
-	        "<td align=\"right\"><del>2</del></td>\n</tr>\n</tbody>\n</table>\n");
+	        "<table>\n<thead>\n<tr>\n<th class=\"align-left\">a</th>\n<th class=\"align-right\">b</th>\n"
+	        "</tr>\n</thead>\n<tbody>\n<tr>\n<td class=\"align-left\">1</td>\n"
+	        "<td class=\"align-right\"><del>2</del></td>\n</tr>\n</tbody>\n</table>\n");
 }
 
 /*

@@ -201,13 +201,14 @@ struct http_server *http_server_start(const struct http_config *cfg)
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	srv->mhd = MHD_start_daemon(flags, (uint16_t)srv->cfg.port, NULL, NULL, http_conn_answer,
-	                            srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	                            MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads,
-	                            MHD_OPTION_URI_LOG_CALLBACK, http_conn_begin, srv,
-	                            MHD_OPTION_NOTIFY_COMPLETED, http_conn_end, srv,
-	                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT,
-	                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv, MHD_OPTION_END);
+	/* The logger first: MHD reports problems with the options that follow to it. */
+	srv->mhd = MHD_start_daemon(
+	        flags, (uint16_t)srv->cfg.port, NULL, NULL, http_conn_answer, srv,
+	        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+	        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	        srv->cfg.threads > 1 ? srv->cfg.threads : 0, MHD_OPTION_URI_LOG_CALLBACK,
+	        http_conn_begin, srv, MHD_OPTION_NOTIFY_COMPLETED, http_conn_end, srv,
+	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT, MHD_OPTION_END);
 	if (srv->mhd != NULL && srv->cfg.tick != NULL &&
 	    pthread_create(&srv->ticker, NULL, tick_main, srv) == 0)
 		srv->ticking = true;

@@ -13,7 +13,7 @@ tz -C "$S" -q article add "$T/a.md"
 echo "secret" >"$T/outside.txt"
 ln -s "$T/outside.txt" "$S/public/en/link.txt"
 port=$(free_port)
-tz -q -C "$S" serve --port "$port" &
+"$TZ_BIN" -q -C "$S" serve --port "$port" &
 SERVER_PID=$!
 U=http://127.0.0.1:$port
 i=0

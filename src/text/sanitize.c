@@ -64,6 +64,7 @@
 
 #include <gumbo.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -75,6 +76,13 @@
  * parser rearrange the tree once more.  Past this the text alone is kept.
  */
 #define MAX_PASSES 4
+
+/*
+ * Deepest nesting written out, below SAN_MAX_DEPTH by a margin for what
+ * parsing the output again may add (reconstructed formatting elements), so
+ * that the output always passes the nesting guard.
+ */
+#define OUT_MAX_DEPTH (SAN_MAX_DEPTH - 100)
 
 /* Longest lang/hreflang value: BCP 47 tags in use are far shorter. */
 #define LANG_MAX 35
@@ -202,6 +210,9 @@ struct san {
 	bool rewrite;                /* call opts->rewrite_url (first pass only) */
 	bool text_only;              /* the fallback: write text nodes alone */
 	bool after_pre;              /* a <pre> start tag was the last thing written */
+	bool open_a;                 /* inside a written <a> */
+	size_t depth;                /* elements written and open */
+	struct buf kept;             /* per open non-void kept element: written? */
 	const char *id_prefix;
 	size_t id_prefix_n;
 	struct buf *out;
@@ -764,6 +775,23 @@ static bool enter(struct san *s, const GumboNode *node)
 		return false;
 	if (act == UNWRAP || s->text_only)
 		return true;
+	if (!is_void(as)) {
+		/*
+		 * A link inside a link (which the parser leaves behind a table
+		 * cell or after its adoption agency gave up) is taken apart by
+		 * the next parse, a little per pass: unwrap the inner one now.
+		 * Elements past OUT_MAX_DEPTH are unwrapped too, so that the
+		 * output passes the nesting guard.
+		 */
+		bool keep = !(as == GUMBO_TAG_A && s->open_a) && s->depth < OUT_MAX_DEPTH;
+
+		buf_putc(&s->kept, keep);
+		if (!keep)
+			return true;
+		s->depth++;
+		if (as == GUMBO_TAG_A)
+			s->open_a = true;
+	}
 	if (!filter_attrs(s, &node->v.element, as))
 		return false;
 	buf_putc(s->out, '<');
@@ -778,10 +806,19 @@ static bool enter(struct san *s, const GumboNode *node)
 static void leave(struct san *s, const GumboNode *node)
 {
 	GumboTag as = GUMBO_TAG_LAST;
+	bool written;
 
 	if ((node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) ||
 	    s->text_only || element_action(node, &as) != KEEP || is_void(as))
 		return;
+	/* Was it written?  Elements enter and leave in stack order. */
+	written = s->kept.p[s->kept.n - 1];
+	buf_truncate(&s->kept, s->kept.n - 1);
+	if (!written)
+		return;
+	s->depth--;
+	if (as == GUMBO_TAG_A)
+		s->open_a = false;
 	buf_puts(s->out, "</");
 	buf_puts(s->out, gumbo_normalized_tagname(as));
 	buf_putc(s->out, '>');
@@ -798,6 +835,9 @@ static void walk(struct san *s, const GumboNode *root)
 	const GumboNode *node = kids->length > 0 ? kids->data[0] : NULL;
 
 	s->after_pre = false;
+	s->open_a = false;
+	s->depth = 0;
+	buf_reset(&s->kept);
 	while (node != NULL) {
 		if (enter(s, node) && node->v.element.children.length > 0) {
 			node = node->v.element.children.data[0];
@@ -819,6 +859,202 @@ static void walk(struct san *s, const GumboNode *root)
 			node = parent;
 		}
 	}
+}
+
+/*
+ * The nesting guard.  gumbo walks its stack of open elements for most
+ * start tags ("is there a p in button scope?"), so its time grows with the
+ * square of the nesting depth: 100 kB of "<div>" takes a second, 1 MB a
+ * minute and a half, and a feed could hold that.  Browsers stop nesting at
+ * 512 levels anyway.  A linear scan estimates the depth first -- a rough
+ * tokenizer that knows void elements, raw text, quotes, comments and the
+ * common implied end tags -- and input deeper than SAN_MAX_DEPTH is
+ * refused.  The estimate only decides cost, never safety.
+ */
+
+/* How far down its stack the scan looks for the element an end tag closes. */
+#define DEPTH_SEARCH 64
+/* Elements that end the parser's searches ("scope"), roughly. */
+#define MARKERS "td th caption marquee object applet template table button "
+#define LIST_STOP                                                                             \
+	MARKERS "ul ol menu dir blockquote section article aside figure details dl fieldset " \
+	        "header footer main nav "
+/* Tag names are compared on their first bytes only. */
+#define DEPTH_NAME 10
+
+struct depth {
+	char names[SAN_MAX_DEPTH + 1][DEPTH_NAME + 1];
+	size_t n;
+	int foreign; /* svg and math elements open: no raw text inside */
+};
+
+static bool name_in(const char *name, const char *list)
+{
+	return in_list(list, name, strlen(name));
+}
+
+/* Pops the top k elements. */
+static void depth_pop(struct depth *d, size_t k)
+{
+	while (k-- > 0 && d->n > 0) {
+		d->n--;
+		if (strcmp(d->names[d->n], "svg") == 0 || strcmp(d->names[d->n], "math") == 0)
+			d->foreign--;
+	}
+}
+
+/*
+ * Closes the nearest open element named in list, if it is near the top and
+ * no element named in stop (the parser's scope boundaries) lies above it.
+ */
+static void depth_close(struct depth *d, const char *list, const char *stop)
+{
+	size_t i;
+
+	for (i = 0; i < DEPTH_SEARCH && i < d->n; i++) {
+		if (name_in(d->names[d->n - 1 - i], list)) {
+			depth_pop(d, i + 1);
+			return;
+		}
+		if (name_in(d->names[d->n - 1 - i], stop))
+			return;
+	}
+}
+
+/*
+ * Forgets the nearest open element named name, if near the top, leaving
+ * those above it open: what the adoption agency does to a link when a new
+ * link starts.
+ */
+static void depth_remove(struct depth *d, const char *name)
+{
+	size_t i, at;
+
+	for (i = 0; i < DEPTH_SEARCH && i < d->n; i++) {
+		at = d->n - 1 - i;
+		if (strcmp(d->names[at], name) == 0) {
+			memmove(d->names[at], d->names[at + 1], i * sizeof(d->names[0]));
+			d->n--;
+			return;
+		}
+		if (name_in(d->names[at], MARKERS))
+			return;
+	}
+}
+
+/* Index just past the first ch at or after i, or n. */
+static size_t skip_past(const char *s, size_t n, size_t i, char ch)
+{
+	const char *p = i < n ? memchr(s + i, ch, n - i) : NULL;
+
+	return p ? (size_t)(p - s) + 1 : n;
+}
+
+/* Index of the "<" of the end tag "</name" (any case) at or after i, or n. */
+static size_t find_end_tag(const char *s, size_t n, size_t i, const char *name)
+{
+	size_t k = strlen(name);
+
+	for (; (i = skip_past(s, n, i, '<')) < n;)
+		if (s[i] == '/' && has_prefix_ci(s + i + 1, n - i - 1, name) &&
+		    (i + 1 + k >= n || !is_alpha((unsigned char)s[i + 1 + k])))
+			return i - 1;
+	return n;
+}
+
+/* Handles a start tag named name (lower case, cut); true if too deep. */
+static bool depth_start(struct depth *d, const char *name, bool self_closing)
+{
+	if (name_in(name, "area base br col embed hr img image input keygen link meta param "
+	                  "source track wbr basefont bgsound frame "))
+		return false;
+	if (self_closing && (d->foreign > 0 || name_in(name, "svg math ")))
+		return false;
+	if (name_in(name, "address article aside blockquote center details dialog dir div dl "
+	                  "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup "
+	                  "li dd dt main menu nav ol p pre listing section summary table ul "))
+		depth_close(d, "p ", MARKERS);
+	if (name_in(name, "li "))
+		depth_close(d, "li ", LIST_STOP);
+	else if (name_in(name, "dd dt "))
+		depth_close(d, "dd dt ", LIST_STOP);
+	else if (name_in(name, "tr "))
+		depth_close(d, "tr ", "table ");
+	else if (name_in(name, "td th "))
+		depth_close(d, "td th ", "table ");
+	else if (name_in(name, "tbody thead tfoot "))
+		depth_close(d, "tbody thead tfoot ", "table ");
+	else if (name_in(name, "option ") && d->n > 0 && strcmp(d->names[d->n - 1], "option") == 0)
+		depth_pop(d, 1);
+	else if (name_in(name, "a nobr "))
+		depth_remove(d, name);
+	if (d->n > SAN_MAX_DEPTH)
+		return true;
+	strcpy(d->names[d->n++], name);
+	if (name_in(name, "svg math "))
+		d->foreign++;
+	return false;
+}
+
+/* Is the nesting of s[0..n) estimated deeper than SAN_MAX_DEPTH? */
+static bool too_deep(const char *s, size_t n)
+{
+	struct depth *d = xcalloc(1, sizeof(*d));
+	bool deep = false;
+	size_t i = 0, k;
+
+	while (!deep && (i = skip_past(s, n, i, '<')) < n) {
+		char name[DEPTH_NAME + 2]; /* room for the space in_list() wants */
+		bool end = false, self_closing = false;
+
+		if (s[i] == '!') {
+			if (n - i >= 3 && s[i + 1] == '-' && s[i + 2] == '-') {
+				const char *c = memmem(s + i + 3, n - i - 3, "-->", 3);
+
+				i = c ? (size_t)(c - s) + 3 : n;
+			} else {
+				i = skip_past(s, n, i, '>');
+			}
+			continue;
+		}
+		if (s[i] == '/') {
+			end = true;
+			i++;
+		}
+		if (i >= n || !is_alpha((unsigned char)s[i]))
+			continue;
+		for (k = 0; i < n && !is_space((unsigned char)s[i]) && s[i] != '/' && s[i] != '>';
+		     i++)
+			if (k < DEPTH_NAME)
+				name[k++] = (char)lower((unsigned char)s[i]);
+		name[k] = '\0';
+		/* Attributes: quoted values may hold ">". */
+		while (i < n && s[i] != '>') {
+			if (s[i] == '=') {
+				for (i++; i < n && is_space((unsigned char)s[i]); i++)
+					;
+				if (i < n && (s[i] == '"' || s[i] == '\''))
+					i = skip_past(s, n, i + 1, s[i]);
+				continue;
+			}
+			self_closing = s[i] == '/' && i + 1 < n && s[i + 1] == '>';
+			i++;
+		}
+		if (end) {
+			depth_close(d, strcat(name, " "), "");
+			continue;
+		}
+		if (d->foreign == 0 && name_in(name, "plaintext "))
+			break;
+		if (d->foreign == 0 && name_in(name, "script style xmp iframe noembed noframes "
+		                                     "noscript textarea title ")) {
+			i = find_end_tag(s, n, i, name);
+			continue;
+		}
+		deep = depth_start(d, name, self_closing);
+	}
+	free(d);
+	return deep;
 }
 
 /* One pass: parse html as a fragment in a <div>, serialise into out. */
@@ -855,6 +1091,8 @@ static int sanitize(const char *html, size_t n, const struct san_opts *opts, str
 	if (n > SAN_MAX_INPUT)
 		return log_fail("html of %zu bytes is too long to sanitise (limit %zu)", n,
 		                SAN_MAX_INPUT);
+	if (too_deep(html, n))
+		return log_fail("html nests elements more than %d deep", SAN_MAX_DEPTH);
 	s.opts = opts ? opts : &defaults;
 	s.id_prefix = s.opts->id_prefix ? s.opts->id_prefix : SAN_ID_PREFIX;
 	s.id_prefix_n = strlen(s.id_prefix);
@@ -884,6 +1122,7 @@ done:
 	buf_finish(&s.attrs);
 	buf_finish(&s.url);
 	buf_finish(&s.tmp);
+	buf_finish(&s.kept);
 	arena_free(a);
 	return 0;
 }

@@ -35,6 +35,13 @@
  */
 #define SAN_MAX_INPUT ((size_t)64 << 20)
 
+/*
+ * Deepest nesting of elements accepted.  The parser's time grows with the
+ * square of the depth, browsers stop nesting at 512, and no article nests
+ * a hundred.  The depth is estimated by a quick scan before parsing.
+ */
+#define SAN_MAX_DEPTH 1000
+
 struct san_opts {
 	/*
 	 * Called for every URL the output keeps (a href, img src, the cite
@@ -76,7 +83,8 @@ struct san_opts {
  * Sanitises n bytes of HTML (any bytes: invalid UTF-8 becomes U+FFFD, NUL
  * bytes are dropped) and appends the result to out.  opts may be NULL (all
  * defaults).  Returns 0, or -1 with the reason recorded (input longer than
- * SAN_MAX_INPUT; out is then unchanged).
+ * SAN_MAX_INPUT or nested deeper than SAN_MAX_DEPTH; out is then
+ * unchanged).
  *
  * The output is idempotent: sanitising it again, with rewrite_url NULL (or
  * a rewrite that maps its own results to themselves), yields the same

@@ -25,7 +25,7 @@ static int dump(const struct san_opts *opts)
 	struct buf b = BUF_INIT;
 	size_t i;
 
-	in = json_loadf(stdin, 0, &err);
+	in = json_loadf(stdin, JSON_ALLOW_NUL, &err);
 	if (in == NULL || !json_is_array(in)) {
 		fprintf(stderr, "san_dump: stdin: %s\n", in ? "not an array" : err.text);
 		return 1;

@@ -60,7 +60,7 @@ function loadPayloads() {
 	const corpus = path.join(here, '..', 'fuzz', 'corpus', 'sanitize');
 	if (fs.existsSync(corpus))
 		for (const f of fs.readdirSync(corpus).sort())
-			items.push({ label: `corpus ${f}`, html: fs.readFileSync(path.join(corpus, f), 'latin1') });
+			items.push({ label: `corpus ${f}`, html: fs.readFileSync(path.join(corpus, f), 'utf8') });
 	return items;
 }
 

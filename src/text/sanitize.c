@@ -48,17 +48,29 @@
  *   (leading and trailing C0 controls and spaces, every tab and newline),
  *   after gumbo decoded character references, then the scheme is read the
  *   way that parser reads it.  Allowed: http, https, mailto and relative
- *   URLs (no scheme); for img with allow_data_img, base64 raster data.  So
- *   "java&#x09;script:", "JaVaScRiPt:" and " \x01javascript:" are all
- *   seen as javascript: and dropped.
+ *   URLs (no scheme); for img only http, https and relative, and only on
+ *   this site unless allow_remote_img (pages load nothing from third
+ *   parties), or base64 raster data with allow_data_img.  So
+ *   "java&#x09;script:", "JaVaScRiPt:" and "&#1; javascript:" are all seen
+ *   as javascript: and dropped.  Stricter than browsers, for older readers
+ *   of our pages and feeds: a URL is also dropped if it holds a control
+ *   character or U+FFFD (gumbo's stand-in for raw controls and bad UTF-8),
+ *   or if it would fail the check with leading Unicode spaces removed
+ *   ("\u2028javascript:").
  * - rel: links are not given nofollow by default: the site credits its
  *   sources and wants them followed.  Known keywords are kept, and
  *   san_opts.link_rel can force a value (such as "nofollow ugc" for feeds).
+ * - Text is kept as gumbo decodes it (no Unicode normalisation); invalid
+ *   UTF-8 and characters a parser would replace become U+FFFD.
  *
  * The output is idempotent by construction: it is parsed and serialised
  * again until it stops changing (MAX_PASSES).  Parsing our own output can
  * still move things (a <div> that unwrapping left inside a <p>), but only
- * once in practice; the second pass confirms the fixpoint.
+ * once in practice; the second pass confirms the fixpoint.  Two shapes the
+ * parser leaves but takes apart again only a few levels per parse are
+ * avoided instead: links inside links (the inner one is unwrapped) and
+ * very deep nesting (refused on input, see the nesting guard, and cut at
+ * OUT_MAX_DEPTH on output).
  */
 #include "text/sanitize.h"
 
@@ -221,7 +233,10 @@ struct san {
 	struct buf tmp;   /* scratch for rewritten URLs and token lists */
 };
 
-/* gumbo allocates from an arena, so a tree is freed in one call. */
+/*
+ * gumbo allocates from an arena, so a tree is freed in one call (gumbo's
+ * own gumbo_destroy_output() recurses once per level of nesting).
+ */
 static void *gumbo_alloc(void *arena, size_t n)
 {
 	return arena_alloc(arena, n);
@@ -1098,7 +1113,14 @@ static int sanitize(const char *html, size_t n, const struct san_opts *opts, str
 	s.id_prefix_n = strlen(s.id_prefix);
 	s.rewrite = true;
 	a = arena_new(0);
-	pass(&s, a, html, n, &cur);
+	/*
+	 * gumbo takes a length, but it is not built with sanitizers here, so
+	 * a stray read past the end would go unseen: give it a terminated
+	 * copy.
+	 */
+	if (n > 0)
+		buf_put(&next, html, n);
+	pass(&s, a, buf_cstr(&next), n, &cur);
 	s.rewrite = false;
 	for (i = 2; i <= MAX_PASSES; i++) {
 		buf_reset(&next);

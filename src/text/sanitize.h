@@ -82,14 +82,17 @@ struct san_opts {
 /*
  * Sanitises n bytes of HTML (any bytes: invalid UTF-8 becomes U+FFFD, NUL
  * bytes are dropped) and appends the result to out.  opts may be NULL (all
- * defaults).  Returns 0, or -1 with the reason recorded (input longer than
- * SAN_MAX_INPUT or nested deeper than SAN_MAX_DEPTH; out is then
- * unchanged).
+ * defaults).  html is borrowed, need not be NUL-terminated, and is read
+ * only in [0, n); out is the caller's.  Returns 0, or -1 with the reason
+ * recorded (input longer than SAN_MAX_INPUT or nested deeper than
+ * SAN_MAX_DEPTH; out is then unchanged).  Keeps no state between calls:
+ * safe to call from several threads at once.
  *
- * The output is idempotent: sanitising it again, with rewrite_url NULL (or
- * a rewrite that maps its own results to themselves), yields the same
- * bytes.  This holds by construction: the result is re-parsed and
- * re-serialised until it no longer changes (in practice twice).
+ * The output is idempotent: sanitising it again with the same opts, and
+ * rewrite_url NULL (or a rewrite that maps its own results to themselves),
+ * yields the same bytes.  This holds by construction: the result is
+ * re-parsed and re-serialised until it no longer changes (in practice
+ * twice, which is where half the time goes: about 15 MB/s in all).
  */
 int san_html(const char *html, size_t n, const struct san_opts *opts, struct buf *out);
 

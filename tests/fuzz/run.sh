@@ -10,7 +10,8 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
 for exe in "$build"/tests/fuzz/fuzz_*; do
-	[ -x "$exe" ] || continue
+	# Skip meson's object folders (fuzz_NAME.p), which are "executable" too.
+	[ -f "$exe" ] && [ -x "$exe" ] || continue
 	name=${exe##*/fuzz_}
 	mkdir -p "$scratch/$name"
 	dict=""

@@ -126,7 +126,11 @@ static const char *const migrations[] = {
 	/* Changes committed but not yet published (crash recovery). */
 	"CREATE TABLE publish_queue(\n"
 	"  id INTEGER PRIMARY KEY,\n"
-	"  data TEXT NOT NULL);\n",
+	"  data TEXT NOT NULL);\n"
+	/* Feature modules' own schema versions (store_migrate_module). */
+	"CREATE TABLE schema_module(\n"
+	"  module TEXT PRIMARY KEY,\n"
+	"  version INTEGER NOT NULL);\n",
 };
 
 enum store_status store_migrate(struct store *s)
@@ -152,6 +156,69 @@ enum store_status store_migrate(struct store *s)
 		if ((rc = store_exec(s, migrations[i])) != STORE_OK ||
 		    (rc = store_exec(s, pragma)) != STORE_OK) {
 			log_fail("schema migration %d: %s", i + 1, log_reason());
+			store_rollback(s);
+			return rc;
+		}
+		if ((rc = store_exec(s, "COMMIT")) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+enum store_status store_migrate_module(struct store *s, const struct store_schema *schema)
+{
+	sqlite3_stmt *st;
+	int version = 0, r;
+	size_t i;
+	enum store_status rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT version FROM schema_module WHERE module = ?", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return store_fail(s, "schema");
+	sqlite3_bind_text(st, 1, schema->module, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_fail(s, "schema");
+	if (version > (int)schema->n) {
+		log_fail("the site's %s tables were made by a newer tamizdat (%d > %zu); upgrade "
+		         "tamizdat",
+		         schema->module, version, schema->n);
+		return STORE_INVALID;
+	}
+	if (s->flags & STORE_READONLY) {
+		if (version < (int)schema->n) {
+			log_fail("the site's %s tables need an upgrade; run a command that writes "
+			         "(tamizdat publish)",
+			         schema->module);
+			return STORE_INVALID;
+		}
+		return STORE_OK;
+	}
+	for (i = (size_t)version; i < schema->n; i++) {
+		if ((rc = store_exec(s, "BEGIN IMMEDIATE")) != STORE_OK)
+			return rc;
+		if ((rc = store_exec(s, schema->migrations[i])) != STORE_OK) {
+			log_fail("%s schema migration %zu: %s", schema->module, i + 1, log_reason());
+			store_rollback(s);
+			return rc;
+		}
+		if (sqlite3_prepare_v2(s->db,
+		                       "INSERT INTO schema_module(module, version) VALUES (?, ?) "
+		                       "ON CONFLICT(module) DO UPDATE SET version = excluded.version",
+		                       -1, &st, NULL) != SQLITE_OK) {
+			rc = store_fail(s, "schema");
+			store_rollback(s);
+			return rc;
+		}
+		sqlite3_bind_text(st, 1, schema->module, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, (int)i + 1);
+		r = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (r != SQLITE_DONE) {
+			rc = store_fail(s, "schema");
 			store_rollback(s);
 			return rc;
 		}

@@ -210,3 +210,18 @@ struct sqlite3 *store_db(struct store *s)
 	return s->db;
 }
 
+
+void store_set_article_hook(struct store *s, store_article_hook fn, void *arg)
+{
+	s->hook = fn;
+	s->hook_arg = arg;
+}
+
+enum store_status store_hook(struct store *s, int64_t id, enum store_event ev)
+{
+	if (s->hook == NULL)
+		return STORE_OK;
+	if (s->hook(s->hook_arg, s, id, ev) != 0)
+		return STORE_ERROR;
+	return STORE_OK;
+}

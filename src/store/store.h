@@ -281,4 +281,36 @@ enum store_status store_article_body(struct store *s, int64_t id, struct buf *ou
 /* The SQLite handle, for modules that keep their own tables (search). */
 struct sqlite3 *store_db(struct store *s);
 
+/* ---- extension points for feature modules ---------------------------
+ * A feature (search, accounts, newsletters, mirrors) keeps its own tables
+ * with its own migrations, numbered per module, so that features can be
+ * developed apart; and it can follow article changes inside the same
+ * transaction.
+ */
+struct store_schema {
+	const char *module;              /* "search", "admin", ... */
+	const char *const *migrations;   /* SQL scripts, applied in order, never edited */
+	size_t n;
+};
+
+/*
+ * Brings a module's tables up to date (each migration in its own
+ * transaction; versions kept in the schema_module table).  A store opened
+ * read-only is only checked.  STORE_OK or an error.
+ */
+enum store_status store_migrate_module(struct store *s, const struct store_schema *schema);
+
+enum store_event {
+	STORE_ARTICLE_SAVED,   /* added or updated (fields, text, status) */
+	STORE_ARTICLE_MOVED,   /* its section's path changed */
+};
+
+/*
+ * Called inside the transaction of every change to article id, after the
+ * change; a non-zero return aborts the caller's operation (the reason
+ * recorded).  One hook per store; NULL removes it.
+ */
+typedef int (*store_article_hook)(void *arg, struct store *s, int64_t id, enum store_event ev);
+void store_set_article_hook(struct store *s, store_article_hook fn, void *arg);
+
 #endif

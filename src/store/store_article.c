@@ -421,6 +421,8 @@ static enum store_status finish_save(struct store *s, int64_t id, const struct a
 		goto out;
 	if ((rc = store_list_sync(s, id)) != STORE_OK)
 		goto out;
+	if ((rc = store_hook(s, id, STORE_ARTICLE_SAVED)) != STORE_OK)
+		goto out;
 	if ((rc = store_article_get(s, a, id, 0, &now)) != STORE_OK)
 		goto out;
 	model_article_dir(&dir, now.lang, now.section_path, now.slug);
@@ -816,7 +818,9 @@ enum store_status store_article_set_status(struct store *s, int64_t id,
 	if ((rc = log_status(s, id, model_status_name(old.status), model_status_name(status))) !=
 	    STORE_OK)
 		goto out;
-	rc = store_list_sync(s, id);
+	if ((rc = store_list_sync(s, id)) != STORE_OK)
+		goto out;
+	rc = store_hook(s, id, STORE_ARTICLE_SAVED);
 out:
 	arena_free(a);
 	return rc;

@@ -20,7 +20,12 @@ struct store {
 		const char *sql;
 		sqlite3_stmt *st;
 	} cache[STORE_STMT_CACHE];
+	store_article_hook hook;
+	void *hook_arg;
 };
+
+/* Runs the article hook, if any.  STORE_OK or the hook's failure. */
+enum store_status store_hook(struct store *s, int64_t id, enum store_event ev);
 
 /*
  * The cached statement for sql (a string literal), reset and with its

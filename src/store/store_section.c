@@ -542,7 +542,8 @@ enum store_status store_section_move(struct store *s, int64_t id, int64_t new_pa
 		                    id, &arts, &narts)) != STORE_OK)
 			goto out;
 		for (j = 0; j < narts && rc == STORE_OK; j++)
-			rc = store_list_sync(s, arts[j]);
+			if ((rc = store_list_sync(s, arts[j])) == STORE_OK)
+				rc = store_hook(s, arts[j], STORE_ARTICLE_MOVED);
 	}
 out:
 	arena_free(a);

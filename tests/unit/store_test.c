@@ -387,7 +387,53 @@ TEST(model_dates)
 	CHECK_INTEQ(model_parse_datetime("yesterday", &t), -1);
 }
 
-TESTS(T(sections_tree_and_closure), T(section_move_keeps_closure_and_refuses_cycles),
+static int hook_calls, hook_moved;
+
+static int hook(void *arg, struct store *st, int64_t id, enum store_event ev)
+{
+	(void)arg;
+	(void)st;
+	(void)id;
+	hook_calls++;
+	hook_moved += ev == STORE_ARTICLE_MOVED;
+	return hook_calls == 100 ? log_fail("hook refuses") : 0;
+}
+
+TEST(module_schema_and_article_hook)
+{
+	static const char *const mig[] = {
+		"CREATE TABLE demo_one(x INTEGER);",
+		"CREATE TABLE demo_two(y INTEGER);",
+	};
+	struct store_schema sch = {"demo", mig, 1};
+	struct article in;
+	int64_t id, sec, parent;
+
+	setup();
+	CHECK_INTEQ(store_migrate_module(s, &sch), STORE_OK);
+	sch.n = 2;
+	CHECK_INTEQ(store_migrate_module(s, &sch), STORE_OK);
+	CHECK_INTEQ(store_migrate_module(s, &sch), STORE_OK); /* idempotent */
+	sch.n = 1;
+	CHECK_INTEQ(store_migrate_module(s, &sch), STORE_INVALID); /* newer than us */
+	store_set_article_hook(s, hook, NULL);
+	store_section_add(s, "en", "a", "A", "", 0, &sec);
+	store_section_add(s, "en", "b", "B", "", 0, &parent);
+	in = art_in("en", "a", "Hooked");
+	CHECK_INTEQ(store_article_add(s, &in, &id), STORE_OK);
+	CHECK_INTEQ(hook_calls, 1);
+	CHECK_INTEQ(store_article_set_status(s, id, ST_DRAFT), STORE_OK);
+	CHECK_INTEQ(hook_calls, 2);
+	CHECK_INTEQ(store_section_move(s, sec, parent, NULL), STORE_OK);
+	CHECK_INTEQ(hook_moved, 1);
+	hook_calls = 99;
+	in.section_path = "b/a";
+	CHECK(store_article_update(s, id, &in) != STORE_OK);
+	CHECK(strstr(log_reason(), "hook refuses") != NULL);
+	teardown();
+}
+
+TESTS(T(sections_tree_and_closure), T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
       T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),
       T(translation_group_one_article_per_language), T(listings_follow_status_and_order),
       T(get_many_and_snapshot), T(publish_queue_roundtrip), T(transactions_roll_back_everything),

@@ -214,25 +214,28 @@ int pub_page_list(struct pub_ctx *c, const struct pub_list *l, size_t chunk)
 	struct render_list m;
 	struct render_item *items;
 	int64_t *ids;
-	size_t n, nchunks, first, count, nids;
+	size_t n, narchive, first, count, nids;
 
 	if (!list_model(c, l, &m))
 		return 0;
 	if (pub_data_list_count(c->data, l, &n) != 0)
 		return -1;
-	nchunks = render_nchunks(n, p);
-	if (chunk > nchunks || (n == 0 && l->kind != PL_SECTION))
+	/*
+	 * Archive pages exist for the chunks the index page does not show:
+	 * page k holds chunk k-1, and there are index_first_chunk() of them.
+	 */
+	narchive = render_index_first_chunk(n, p);
+	if (chunk > narchive || (n == 0 && l->kind != PL_SECTION))
 		return pub_unlink(c->w, page_path(c, m.dir, chunk));
 	if (chunk == 0) {
-		size_t f = render_index_first_chunk(n, p);
-		first = f * p;
+		first = narchive * p;
 		count = n - first;
-		m.older = f; /* chunk f-1 is archive page f */
+		m.older = narchive;
 	} else {
 		first = (chunk - 1) * p;
 		count = p;
 		m.older = chunk - 1;
-		m.newer = chunk < nchunks ? chunk + 1 : (size_t)-1;
+		m.newer = chunk < narchive ? chunk + 1 : (size_t)-1;
 	}
 	if (pub_data_list_range(c->data, c->a, l, first, count, &ids, &nids) != 0)
 		return -1;
@@ -240,7 +243,7 @@ int pub_page_list(struct pub_ctx *c, const struct pub_list *l, size_t chunk)
 	m.items = items;
 	m.total = n;
 	m.chunk = chunk;
-	m.nchunks = nchunks;
+	m.nchunks = narchive;
 	if (render_list_page(&c->site->rs, c->a, &m, &c->out) != 0) {
 		log_fail("list %s: %s", m.dir, log_reason());
 		return -1;
@@ -336,7 +339,7 @@ int pub_page_list_from(struct pub_ctx *c, const struct pub_list *l, size_t from)
 		return pub_page_feeds(c, l);
 	if (pub_data_list_count(c->data, l, &n) != 0)
 		return -1;
-	nchunks = render_nchunks(n, cfg_of(c)->page_size);
+	nchunks = render_index_first_chunk(n, cfg_of(c)->page_size);
 	if (from == 0)
 		from = 1;
 	for (k = from; k <= nchunks; k++)

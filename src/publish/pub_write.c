@@ -18,7 +18,7 @@
 #include "util/log.h"
 
 /* libdeflate level: 6 matches gzip's default ratio at a fraction of its time. */
-#define PUB_GZIP_LEVEL 6
+#define PUB_GZIP_LEVEL 1
 /* Tiny files gain nothing from a compressed copy. */
 #define PUB_GZIP_MIN 256
 

@@ -449,6 +449,7 @@ int pub_apply(struct site *site, struct pub_stats *stats)
 			goto out;
 	}
 	pub_writer_init(&w, site->public_dir, false);
+	w.clean_leftovers = true;
 	c.site = site;
 	c.data = &d;
 	c.store = site->store;

@@ -93,6 +93,8 @@ struct pub_writer {
 	const char *root; /* public/ */
 	bool fresh;       /* public/ was empty: skip comparisons */
 	bool gzip;
+	/* Remove temporary files of killed publishes beside each file written. */
+	bool clean_leftovers;
 	/* Written paths, for removing stale files after a build (may be off). */
 	bool track;
 	char **paths;

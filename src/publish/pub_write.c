@@ -8,10 +8,12 @@
  */
 #include "publish/pub_int.h"
 
+#include <dirent.h>
 #include <libdeflate.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/fsutil.h"
@@ -59,6 +61,56 @@ static bool compressible(const char *path)
 	return false;
 }
 
+/*
+ * Is the .gz at gzpath as new as the file beside it?  Files are written
+ * before their .gz, so a publish killed between the two leaves a .gz older
+ * than its file: that one must be written again (and the server will not
+ * send it meanwhile).
+ */
+static bool gz_current(const char *gzpath)
+{
+	char plain[4096];
+	struct stat a, b;
+	size_t n = strlen(gzpath);
+
+	if (n < 3 || n - 3 >= sizeof(plain))
+		return false;
+	memcpy(plain, gzpath, n - 3);
+	plain[n - 3] = '\0';
+	if (stat(gzpath, &b) != 0 || stat(plain, &a) != 0)
+		return false;
+	return b.st_mtim.tv_sec > a.st_mtim.tv_sec ||
+	       (b.st_mtim.tv_sec == a.st_mtim.tv_sec && b.st_mtim.tv_nsec >= a.st_mtim.tv_nsec);
+}
+
+/* Removes temporary files a killed publish left for the file at full. */
+static void remove_leftovers(const char *full)
+{
+	char dir[4096], prefix[512];
+	const char *slash = strrchr(full, '/');
+	struct dirent *e;
+	size_t plen;
+	DIR *d;
+
+	if (slash == NULL || (size_t)(slash - full) >= sizeof(dir))
+		return;
+	memcpy(dir, full, (size_t)(slash - full));
+	dir[slash - full] = '\0';
+	plen = (size_t)snprintf(prefix, sizeof(prefix), ".%s.", slash + 1);
+	if (plen >= sizeof(prefix) || (d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (n > plen + 4 && strncmp(e->d_name, prefix, plen) == 0 &&
+		    strcmp(e->d_name + n - 4, ".tmp") == 0) {
+			char p[8192];
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	}
+	closedir(d);
+}
+
 static void track(struct pub_writer *w, const char *path)
 {
 	if (!w->track)
@@ -82,6 +134,14 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 		return log_fail("path too long: %s", path);
 	w->pages++;
 	track(w, path);
+	if (w->clean_leftovers) {
+		remove_leftovers(full);
+		if (w->gzip && compressible(path)) {
+			char gz[4100];
+			snprintf(gz, sizeof(gz), "%s.gz", full);
+			remove_leftovers(gz);
+		}
+	}
 	r = fs_write_atomic(full, data, n, flags);
 	if (r == FS_WRITE_ERROR)
 		return -1;
@@ -94,8 +154,8 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 		/* A stale .gz must not outlive its file's new, tiny bytes. */
 		return fs_remove(full);
 	}
-	if (r == FS_WRITE_SAME && fs_exists(full)) {
-		/* Same page, same compressed copy: nothing to do. */
+	if (r == FS_WRITE_SAME && gz_current(full)) {
+		/* Same page, and its compressed copy was written after it. */
 		size_t plen = strlen(path);
 		char *gz = xmalloc(plen + 4);
 		memcpy(gz, path, plen);

@@ -97,7 +97,7 @@ static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 	case JOB_LIST:
 		return pub_page_list_from(c, &j->list, 1);
 	case JOB_LANG:
-		return pub_page_language(c, j->lang);
+		return pub_page_language(c, j->lang, true);
 	case JOB_SITEMAP:
 		return pub_page_sitemap(c, j->lang, j->id);
 	case JOB_REDIRECT: {
@@ -134,7 +134,7 @@ static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 		return rc;
 	}
 	case JOB_ROOT:
-		return pub_page_root(c);
+		return pub_page_root(c, true);
 	}
 	return 0;
 }
@@ -328,6 +328,18 @@ static long ncores(void)
 }
 
 int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_stats *stats)
+{
+	int lock = pub_lock(site), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = pub_build_unlocked(site, opts, stats);
+	pub_unlock(lock);
+	return rc;
+}
+
+int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
+                       struct pub_stats *stats)
 {
 	struct build *b = xcalloc(1, sizeof(*b));
 	struct worker *wk = NULL;

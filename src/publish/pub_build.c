@@ -154,7 +154,8 @@ static void *work(void *arg)
 	buf_init(&c.body);
 	if (wk->main) {
 		c.store = b->site->store;
-	} else if (store_open(b->site->db_path, STORE_READONLY, &c.store) != STORE_OK) {
+	} else if (store_open(b->site->db_path, STORE_READONLY, &c.store) != STORE_OK ||
+	           store_set_bulk(c.store) != STORE_OK) {
 		pthread_mutex_lock(&b->lock);
 		snprintf(b->error, sizeof(b->error), "%s", log_reason());
 		pthread_mutex_unlock(&b->lock);
@@ -362,7 +363,7 @@ int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
 	if (fs_mkdirs(site->public_dir) != 0)
 		goto out;
 	b->fresh = dir_empty(site->public_dir);
-	if (store_begin_read(site->store) != STORE_OK)
+	if (store_set_bulk(site->store) != STORE_OK || store_begin_read(site->store) != STORE_OK)
 		goto out;
 	if (pub_data_snapshot(&b->data, site->store, &site->cfg) != 0) {
 		store_rollback(site->store);

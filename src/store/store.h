@@ -53,6 +53,12 @@ void store_rollback(struct store *s);
 /* A read transaction: a consistent snapshot for a whole build. */
 enum store_status store_begin_read(struct store *s);
 
+/*
+ * Tunes a connection for reading the whole store once (full builds): no
+ * memory map, whose pages would only swell the process.  STORE_OK or an error.
+ */
+enum store_status store_set_bulk(struct store *s);
+
 /* Current time, or the value of TAMIZDAT_NOW (for tests) when set. */
 int64_t store_now(void);
 

@@ -152,6 +152,9 @@ struct article_filter {
 	int64_t author_id;   /* 0: all */
 	int64_t tgroup_id;   /* 0: all */
 	size_t offset, limit; /* limit 0: no limit */
+	/* Only articles older than (before_date, before_id) -- the last one of the
+	 * previous page -- when before_id is not 0: paging without OFFSET. */
+	int64_t before_date, before_id;
 };
 
 /* Articles matching f, newest first (by date, then id), without body. */

@@ -864,6 +864,7 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 	           "AND (CASE WHEN ?3 IS NULL THEN a.status != 'trash' ELSE a.status = ?3 END) "
 	           "AND (?4 = 0 OR a.id IN (SELECT article_id FROM article_author WHERE "
 	           "author_id = ?4)) AND (?5 = 0 OR a.tgroup_id = ?5) "
+	           "AND (?8 = 0 OR (a.date, a.id) < (?9, ?8)) "
 	           "ORDER BY a.date DESC, a.id DESC LIMIT ?6 OFFSET ?7");
 	size_t cap = 32, k = 0;
 	struct article *v;
@@ -881,6 +882,8 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 	sqlite3_bind_int64(st, 5, f->tgroup_id);
 	sqlite3_bind_int64(st, 6, f->limit ? (sqlite3_int64)f->limit : -1);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)f->offset);
+	sqlite3_bind_int64(st, 8, f->before_id);
+	sqlite3_bind_int64(st, 9, f->before_date);
 	v = arena_alloc(a, cap * sizeof(*v));
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (k == cap) {

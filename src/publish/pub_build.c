@@ -272,6 +272,7 @@ struct sweep {
 	size_t rootlen;
 	size_t removed;
 	int rc;
+	const char *graveyard;
 };
 
 static void sweep_dir(struct sweep *sw, const char *dir)
@@ -298,7 +299,7 @@ static void sweep_dir(struct sweep *sw, const char *dir)
 		rel = path + sw->rootlen + 1;
 		if (bsearch(&rel, sw->keep, sw->nkeep, sizeof(char *), cmp_str))
 			continue;
-		if (unlink(path) == 0)
+		if (fs_bury(path, sw->graveyard) == 0)
 			sw->removed++;
 	}
 	closedir(d);
@@ -384,6 +385,7 @@ int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
 		wk[i].main = i == 0;
 		wk[i].from_back = i % 2 == 1;
 		pub_writer_init(&wk[i].w, site->public_dir, true);
+		wk[i].w.graveyard = site->graveyard_dir;
 		wk[i].w.fresh = b->fresh;
 	}
 	for (i = 1; i < nthreads; i++)
@@ -408,7 +410,7 @@ int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
 		for (k = 0; k < wk[i].w.npaths; k++)
 			keep[total++] = wk[i].w.paths[k];
 	if (!b->fresh) {
-		struct sweep sw = {keep, total, strlen(site->public_dir), 0, 0};
+		struct sweep sw = {keep, total, strlen(site->public_dir), 0, 0, site->graveyard_dir};
 		qsort(keep, total, sizeof(char *), cmp_str);
 		if (b->lang) {
 			char dir[4096];

@@ -194,14 +194,17 @@ TEST(rejects_script_urls)
 TEST(keeps_web_urls)
 {
 	EXPECT("<a href=\"HTTPS://Example.org/\">x</a>", "<a href=\"HTTPS://Example.org/\">x</a>");
-	EXPECT("<a href=\"http://e.org/a b\">x</a>", "<a href=\"http://e.org/a b\">x</a>");
+	/* Spaces and the like are percent-encoded, as a browser would: valid HTML. */
+	EXPECT("<a href=\"http://e.org/a b\">x</a>", "<a href=\"http://e.org/a%20b\">x</a>");
+	EXPECT("<del cite=\"deleted it\">x</del>", "<del cite=\"deleted%20it\">x</del>");
+	EXPECT("<a href=\"a%20b{|}\">x</a>", "<a href=\"a%20b%7B%7C%7D\">x</a>");
 	EXPECT("<a href=\"mailto:a@b.org\">x</a>", "<a href=\"mailto:a@b.org\">x</a>");
 	EXPECT("<a href=\"/en/x/\">x</a><a href=\"x.html\">y</a><a href=\"?q=1\">z</a>",
 	       "<a href=\"/en/x/\">x</a><a href=\"x.html\">y</a><a href=\"?q=1\">z</a>");
 	EXPECT("<a href=\"//cdn.example.org/x\">x</a>", "<a href=\"//cdn.example.org/x\">x</a>");
 	/* A colon after a character a scheme cannot have: relative. */
 	EXPECT("<a href=\"./javascript:x\">x</a>", "<a href=\"./javascript:x\">x</a>");
-	EXPECT("<a href=\"a b:c\">x</a>", "<a href=\"a b:c\">x</a>");
+	EXPECT("<a href=\"a b:c\">x</a>", "<a href=\"a%20b:c\">x</a>");
 	/* Stripped the way the URL parser strips it. */
 	EXPECT("<a href=\"  https://e.org/\n  \">x</a>", "<a href=\"https://e.org/\">x</a>");
 	EXPECT("<a href=\"\">x</a>", "<a href=\"\">x</a>");

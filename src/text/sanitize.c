@@ -43,7 +43,9 @@
  *   enough for articles), no data-*, aria-*, name or form attributes.
  * - ids are kept but prefixed (SAN_ID_PREFIX), and so are same-page links
  *   "#x" and the headers ids of table cells, so footnotes keep working
- *   while user content cannot clobber the page's own ids.
+ *   while user content cannot clobber the page's own ids.  An id used
+ *   twice stays on its first element only: duplicates are invalid HTML
+ *   and leave links guessing.
  * - URLs (href, src, cite): stripped as the WHATWG URL parser strips them
  *   (leading and trailing C0 controls and spaces, every tab and newline),
  *   after gumbo decoded character references, then the scheme is read the
@@ -56,7 +58,14 @@
  *   of our pages and feeds: a URL is also dropped if it holds a control
  *   character or U+FFFD (gumbo's stand-in for raw controls and bad UTF-8),
  *   or if it would fail the check with leading Unicode spaces removed
- *   ("\u2028javascript:").
+ *   ("\u2028javascript:").  Kept URLs are written with the ASCII
+ *   characters a valid URL may not hold (space, quotes, braces...)
+ *   percent-encoded, as a browser encodes them when it follows the link,
+ *   so that pages pass the Nu checker.
+ * - Images refused only for living on another site may become links to
+ *   them (remote_img_link), and the classes the Markdown renderer writes
+ *   may stay (mdr_classes): the options rendered Markdown is sanitised
+ *   with (render/view_markdown.c).
  * - rel: links are not given nofollow by default: the site credits its
  *   sources and wants them followed.  Known keywords are kept, and
  *   san_opts.link_rel can force a value (such as "nofollow ugc" for feeds).
@@ -228,9 +237,9 @@ struct san {
 	const char *id_prefix;
 	size_t id_prefix_n;
 	struct buf *out;
-	struct buf attrs; /* the attributes of the tag being written */
-	struct buf url;   /* scratch for URLs */
-	struct buf tmp;   /* scratch for rewritten URLs and token lists */
+	struct buf attrs;  /* the attributes of the tag being written */
+	struct buf url;    /* scratch for URLs */
+	struct buf tmp;    /* scratch for rewritten URLs and token lists */
 	struct buf remote; /* the src of an img refused for being remote, or empty */
 	/* Hashes of the ids written in this pass (open addressing, 0 = empty). */
 	uint64_t *ids;

@@ -133,6 +133,7 @@ struct cat {
 	char *path[CONFIG_MAX_LANGS]; /* section path per language, once chosen */
 	bool made[CONFIG_MAX_LANGS];  /* section made or updated by this import */
 	bool visiting, redirected;
+	bool used; /* the primary category of an imported post (or an ancestor of one) */
 };
 
 struct imp {
@@ -148,6 +149,7 @@ struct imp {
 	struct smap logins;  /* author login -> display name (heap string) */
 	struct smap names;   /* author names used */
 	struct imap groups;  /* hash of (group, language) seen */
+	struct imap known;   /* hashes of the folders the import makes (see folder_exists) */
 	bool pages_made[CONFIG_MAX_LANGS];
 	bool multilingual; /* some item had Polylang or WPML language data */
 	sqlite3_stmt *map_get, *map_put;
@@ -160,23 +162,6 @@ static int lang_index(const struct imp *im, const char *lang)
 	const struct config_lang *l = config_lang(&im->site->cfg, lang);
 
 	return l ? (int)(l - im->site->cfg.langs) : -1;
-}
-
-/* Percent-decoding, as WordPress encodes non-ASCII slugs. */
-static void pct_decode(struct buf *out, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *h, *l;
-
-	for (; *s; s++) {
-		if (s[0] == '%' && s[1] && s[2] && (h = strchr(hex, s[1] | 0x20)) != NULL &&
-		    (l = strchr(hex, s[2] | 0x20)) != NULL && (s[1] | 0x20) && (s[2] | 0x20)) {
-			buf_putc(out, (int)((h - hex) << 4 | (l - hex)));
-			s += 2;
-		} else {
-			buf_putc(out, *s);
-		}
-	}
 }
 
 /* HTML (a title, a term's name) as one line of text, in the arena. */
@@ -297,18 +282,13 @@ static bool alias_ok(const struct imp *im, const char *path)
 	return true;
 }
 
-/* Adds the folder of url's path on the old site to aliases, if it may be one. */
-static void alias_of_link(struct imp *im, struct arena *a, const char *url, const char **aliases,
-                          size_t *n)
+/* The path of url on the old site (from its '/'), or NULL. */
+static const char *old_path(const struct imp *im, const char *url)
 {
-	struct buf path = BUF_INIT, dec = BUF_INIT;
-	const char *u = NULL, *s;
-	size_t i, len;
+	size_t i, bn, host;
 
-	for (i = 0; i < NELEM(im->base) && u == NULL; i++) {
-		const char *b = im->base[i];
-		const char *us, *bs;
-		size_t bn, host;
+	for (i = 0; i < NELEM(im->base); i++) {
+		const char *b = im->base[i], *us, *bs;
 		if (b == NULL || *b == '\0')
 			continue;
 		us = strstr(url, "://") ? strstr(url, "://") + 3 : NULL;
@@ -323,28 +303,63 @@ static void alias_of_link(struct imp *im, struct arena *a, const char *url, cons
 			host = bn;
 		if (strncasecmp(us, bs, host) == 0 &&
 		    strncmp(us + host, bs + host, bn - host) == 0 &&
-		    (us[bn] == '/' || us[bn] == '\0'))
-			u = us + bn;
+		    (us[bn] == '/' || us[bn] == '\0' || us[bn] == '?' || us[bn] == '#'))
+			return us + bn;
 	}
-	if (u == NULL)
-		goto out;
-	len = strcspn(u, "?#");
-	buf_put(&path, u, len);
-	pct_decode(&dec, buf_cstr(&path));
-	s = buf_cstr(&dec);
-	while (*s == '/')
-		s++;
-	len = strlen(s);
-	while (len > 0 && s[len - 1] == '/')
-		len--;
-	{
-		char *alias = arena_strndup(a, s, len);
-		if (utf8_valid(alias, len) && alias_ok(im, alias))
-			aliases[(*n)++] = alias;
+	return NULL;
+}
+
+/* The folder of url's path on the old site, if it may be a redirect; NULL. */
+static const char *alias_of_link(const struct imp *im, struct arena *a, const char *url)
+{
+	struct buf f = BUF_INIT;
+	const char *path = old_path(im, url), *alias = NULL;
+
+	if (path == NULL)
+		return NULL;
+	wxr_path_folder(path, &f);
+	if (f.n && utf8_valid(f.p, f.n) && alias_ok(im, f.p))
+		alias = arena_strndup(a, f.p, f.n);
+	buf_finish(&f);
+	return alias;
+}
+
+/* ---- the pages the new site will have ------------------------------ */
+
+static int64_t folder_key(const char *folder)
+{
+	return (int64_t)(hash(folder, strlen(folder)) & INT64_MAX);
+}
+
+static void will_exist(struct imp *im, const char *folder)
+{
+	imap_put(&im->known, folder_key(folder), (void *)1);
+}
+
+/* wxr_body_opts.exists: a redirect or page of the import will be there. */
+static bool folder_exists(void *arg, const char *folder)
+{
+	const struct imp *im = arg;
+
+	return imap_get(&im->known, folder_key(folder)) != NULL;
+}
+
+/* "category/parent/child": WordPress's archive of category c. */
+static void cat_archive(struct imp *im, struct cat *c, struct buf *out)
+{
+	const char *chain[MAX_CAT_DEPTH + 1];
+	struct cat *p = c;
+	int n = 0, i;
+
+	for (; p && n <= MAX_CAT_DEPTH; n++) {
+		chain[n] = p->slug;
+		p = *p->parent ? smap_get(&im->cats, p->parent) : NULL;
+		if (p == c)
+			break;
 	}
-out:
-	buf_finish(&path);
-	buf_finish(&dec);
+	buf_puts(out, "category");
+	for (i = n - 1; i >= 0; i--)
+		buf_printf(out, "/%s", chain[i]);
 }
 
 /* ---- sections -------------------------------------------------------- */
@@ -437,34 +452,34 @@ static int make_section(struct imp *im, struct cat *c, int li)
 	/* The category's archive, /category/parent/child/, leads to the section. */
 	if (!c->redirected) {
 		struct buf alias = BUF_INIT;
-		struct cat *p = c;
 		struct arena *a = arena_new(0);
 		struct section sec;
-		const char *chain[MAX_CAT_DEPTH + 1];
-		int n = 0, i;
-		for (; p && n <= MAX_CAT_DEPTH; n++) {
-			chain[n] = p->slug;
-			p = *p->parent ? smap_get(&im->cats, p->parent) : NULL;
-			if (p == c)
-				break;
-		}
-		buf_puts(&alias, "category");
-		for (i = n - 1; i >= 0; i--)
-			buf_printf(&alias, "/%s", chain[i]);
+		int rc = 0;
 		c->redirected = true;
+		cat_archive(im, c, &alias);
 		if (utf8_valid(alias.p, alias.n) && alias_ok(im, alias.p) &&
 		    store_section_find(im->site->store, a, lang, path, &sec) == STORE_OK) {
-			if (store_redirect_add(im->site->store, alias.p, 0, sec.id) != STORE_OK) {
-				buf_finish(&alias);
-				arena_free(a);
-				return -1;
-			}
-			im->r->redirects++;
+			if (store_redirect_add(im->site->store, alias.p, 0, sec.id) != STORE_OK)
+				rc = -1;
+			else
+				im->r->redirects++;
 		}
 		buf_finish(&alias);
 		arena_free(a);
+		if (rc != 0)
+			return -1;
 	}
 	return 0;
+}
+
+static const char *meta(const struct wxr_item *it, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < it->nmeta; i++)
+		if (strcmp(it->meta[i].key, key) == 0)
+			return it->meta[i].value;
+	return NULL;
 }
 
 /* The category of nicename slug, made from the item's term if the channel lacked it. */
@@ -473,7 +488,7 @@ static struct cat *cat_find(struct imp *im, const struct wxr_item_term *t)
 	struct buf dec = BUF_INIT;
 	struct cat *c;
 
-	pct_decode(&dec, t->nicename);
+	wxr_pct_decode(t->nicename, strlen(t->nicename), &dec);
 	c = smap_get(&im->cats, buf_cstr(&dec));
 	if (c == NULL && dec.n > 0) {
 		struct arena *a = arena_new(0);
@@ -486,6 +501,24 @@ static struct cat *cat_find(struct imp *im, const struct wxr_item_term *t)
 		arena_free(a);
 	}
 	buf_finish(&dec);
+	return c;
+}
+
+/* The section a post goes to: Yoast's primary category, or its first. */
+static struct cat *primary_cat(struct imp *im, const struct wxr_item *it)
+{
+	const char *v = meta(it, "_yoast_wpseo_primary_category");
+	struct cat *c = NULL;
+	size_t i;
+
+	if (v && *v) {
+		char key[32];
+		snprintf(key, sizeof(key), "%lld", (long long)strtoll(v, NULL, 10));
+		c = smap_get(&im->cat_ids, key);
+	}
+	for (i = 0; i < it->nterms && c == NULL; i++)
+		if (strcmp(it->terms[i].domain, "category") == 0 && *it->terms[i].nicename)
+			c = cat_find(im, &it->terms[i]);
 	return c;
 }
 
@@ -503,6 +536,8 @@ static int on_channel(void *arg, const struct wxr_channel *ch)
 	while (n > 0 && s[n - 1] == '/')
 		n--;
 	free(im->source);
+	free(im->base[0]);
+	free(im->base[1]);
 	im->source = xstrndup(s, n);
 	im->base[0] = xstrdup(*ch->base_blog_url ? ch->base_blog_url : ch->base_site_url);
 	im->base[1] = xstrdup(ch->link);
@@ -536,8 +571,8 @@ static int on_term(void *arg, const struct wxr_term *t)
 	if (strcmp(t->taxonomy, "category") != 0 || *t->slug == '\0')
 		return 0;
 	a = arena_new(0);
-	pct_decode(&dec, t->slug);
-	pct_decode(&pdec, t->parent);
+	wxr_pct_decode(t->slug, strlen(t->slug), &dec);
+	wxr_pct_decode(t->parent, strlen(t->parent), &pdec);
 	c = smap_get(&im->cats, buf_cstr(&dec));
 	if (c == NULL) {
 		c = xcalloc(1, sizeof(*c));
@@ -562,16 +597,6 @@ static int on_term(void *arg, const struct wxr_term *t)
 	buf_finish(&pdec);
 	arena_free(a);
 	return 0;
-}
-
-static const char *meta(const struct wxr_item *it, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < it->nmeta; i++)
-		if (strcmp(it->meta[i].key, key) == 0)
-			return it->meta[i].value;
-	return NULL;
 }
 
 /* A language code of the site for a Polylang slug or WPML code ("en", "pt-br", "uk_UA"). */
@@ -691,43 +716,33 @@ static int pages_section(struct imp *im, int li)
 	return 0;
 }
 
-static int on_item(void *arg, const struct wxr_item *it)
+/*
+ * The language an item is imported in, or NULL if it is not imported
+ * (counted in the report when count is set: the import pass, not the
+ * scan).
+ */
+static const char *importable(struct imp *im, const struct wxr_item *it, bool count)
 {
-	struct imp *im = arg;
 	struct wxr_report *r = im->r;
 	const char *type = *it->post_type ? it->post_type : "post";
 	const char *status = *it->status ? it->status : "draft";
-	const char *lang = im->lang, *tkey = NULL, *v, *aliases[4];
-	struct arena *a;
-	struct article art = {0};
-	struct buf b = BUF_INIT;
-	struct wxr_body_stats bs;
-	struct cat *primary = NULL;
-	size_t i, naliases = 0, ncats = 0;
-	int64_t mapped_id = 0, id;
+	const char *lang = im->lang, *v;
 	bool page = strcmp(type, "page") == 0;
-	int li, rc = -1;
+	size_t *skip = NULL, i;
 
-	r->comments += it->ncomments;
-	if (strcmp(type, "attachment") == 0) {
-		r->skip_attachments++;
-		return 0;
-	}
-	if (!page && strcmp(type, "post") != 0) {
-		r->skip_types++;
-		return 0;
-	}
-	if (strcmp(status, "auto-draft") == 0) {
-		r->skip_auto_drafts++;
-		return 0;
-	}
-	if (strcmp(status, "inherit") == 0) {
-		r->skip_types++;
-		return 0;
-	}
-	if (page && im->opts->no_pages) {
-		r->skip_pages++;
-		return 0;
+	if (strcmp(type, "attachment") == 0)
+		skip = &r->skip_attachments;
+	else if (!page && strcmp(type, "post") != 0)
+		skip = &r->skip_types;
+	else if (strcmp(status, "auto-draft") == 0)
+		skip = &r->skip_auto_drafts;
+	else if (strcmp(status, "inherit") == 0)
+		skip = &r->skip_types;
+	else if (page && im->opts->no_pages)
+		skip = &r->skip_pages;
+	if (skip) {
+		*skip += count;
+		return NULL;
 	}
 	/* The language: Polylang's term, WPML's meta, or the default. */
 	for (i = 0; i < it->nterms; i++)
@@ -740,10 +755,79 @@ static int on_item(void *arg, const struct wxr_item *it)
 		im->multilingual = true;
 		lang = site_lang(im, v);
 	}
-	if (lang == NULL) {
-		r->skip_lang++;
+	if (lang == NULL)
+		r->skip_lang += count;
+	return lang;
+}
+
+/* The scan: which old addresses the import will keep. */
+static int scan_item(void *arg, const struct wxr_item *it)
+{
+	struct imp *im = arg;
+	struct arena *a;
+	const char *alias;
+	char p[32];
+
+	if (importable(im, it, false) == NULL)
 		return 0;
+	if (it->has_post_id && it->post_id > 0) {
+		snprintf(p, sizeof(p), "p/%lld", (long long)it->post_id);
+		will_exist(im, p);
 	}
+	a = arena_new(0);
+	if (*it->link && (alias = alias_of_link(im, a, it->link)) != NULL)
+		will_exist(im, alias);
+	arena_free(a);
+	if (strcmp(*it->post_type ? it->post_type : "post", "post") == 0) {
+		struct cat *c = primary_cat(im, it);
+		int depth;
+		for (depth = 0; c && !c->used && depth <= MAX_CAT_DEPTH; depth++) {
+			c->used = true;
+			c = *c->parent ? smap_get(&im->cats, c->parent) : NULL;
+		}
+	}
+	return 0;
+}
+
+/* After the scan: the category archives that will lead to sections. */
+static void scan_categories(struct imp *im)
+{
+	struct buf alias = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < im->cats.cap; i++) {
+		struct cat *c = im->cats.vals ? im->cats.vals[i] : NULL;
+		if (im->cats.keys == NULL || im->cats.keys[i] == NULL || c == NULL ||
+		    (im->multilingual && !c->used))
+			continue;
+		buf_reset(&alias);
+		cat_archive(im, c, &alias);
+		if (utf8_valid(alias.p, alias.n) && alias_ok(im, alias.p))
+			will_exist(im, alias.p);
+	}
+	buf_finish(&alias);
+}
+
+static int on_item(void *arg, const struct wxr_item *it)
+{
+	struct imp *im = arg;
+	struct wxr_report *r = im->r;
+	const char *type = *it->post_type ? it->post_type : "post";
+	const char *status = *it->status ? it->status : "draft";
+	const char *lang, *tkey = NULL, *v, *aliases[4];
+	struct arena *a;
+	struct article art = {0};
+	struct buf b = BUF_INIT;
+	struct wxr_body_stats bs;
+	struct cat *primary = NULL;
+	size_t i, naliases = 0, ncats = 0;
+	int64_t mapped_id = 0, id;
+	bool page = strcmp(type, "page") == 0;
+	int li, rc = -1;
+
+	r->comments += it->ncomments;
+	if ((lang = importable(im, it, true)) == NULL)
+		return 0;
 	li = lang_index(im, lang);
 	a = arena_new(0);
 	art.lang = lang;
@@ -757,7 +841,7 @@ static int on_item(void *arg, const struct wxr_item *it)
 	if (art.date == 0)
 		art.date = wp_date(it->post_date);
 	art.created = art.date;
-	if (art.status == ST_DRAFT && strcmp(status, "private") != 0)
+	if (strcmp(status, "draft") == 0 || strcmp(status, "pending") == 0)
 		art.date = 0; /* a draft's date is its last edit, not a publication */
 	if (art.created == 0)
 		art.created = wp_date(it->post_date);
@@ -771,7 +855,7 @@ static int on_item(void *arg, const struct wxr_item *it)
 		r->untitled++;
 	}
 	/* The slug: post_name, else the title, else the id. */
-	pct_decode(&b, it->post_name);
+	wxr_pct_decode(it->post_name, strlen(it->post_name), &b);
 	{
 		struct buf s = BUF_INIT;
 		slug_make(&s, b.p ? b.p : "", b.n, lang);
@@ -793,17 +877,11 @@ static int on_item(void *arg, const struct wxr_item *it)
 			goto out;
 		art.section_path = PAGES_PATH;
 	} else {
-		char key[32];
-		if ((v = meta(it, "_yoast_wpseo_primary_category")) != NULL && *v) {
-			snprintf(key, sizeof(key), "%lld", (long long)strtoll(v, NULL, 10));
-			primary = smap_get(&im->cat_ids, key);
-		}
+		primary = primary_cat(im, it);
 		for (i = 0; i < it->nterms; i++)
 			if (strcmp(it->terms[i].domain, "category") == 0 &&
 			    *it->terms[i].nicename) {
 				struct cat *c = cat_find(im, &it->terms[i]);
-				if (primary == NULL)
-					primary = c;
 				if (c && c != primary)
 					add_tag(&art, a, it->terms[i].name);
 				ncats++;
@@ -864,7 +942,7 @@ static int on_item(void *arg, const struct wxr_item *it)
 	art.lead = arena_strndup(a, buf_cstr(&b), b.n);
 	buf_reset(&b);
 	{
-		struct wxr_body_opts bo = {{im->base[0], im->base[1]}};
+		struct wxr_body_opts bo = {{im->base[0], im->base[1]}, folder_exists, im};
 		if (wxr_body(it->content, strlen(it->content), &bo, &b, &bs) != 0 ||
 		    b.n > MAX_BODY) {
 			r->skip_too_long++;
@@ -880,8 +958,8 @@ static int on_item(void *arg, const struct wxr_item *it)
 	/* Old addresses. */
 	if (it->has_post_id && it->post_id > 0)
 		aliases[naliases++] = arena_printf(a, "p/%lld", (long long)it->post_id);
-	if (*it->link)
-		alias_of_link(im, a, it->link, aliases, &naliases);
+	if (*it->link && (v = alias_of_link(im, a, it->link)) != NULL)
+		aliases[naliases++] = v;
 	if (naliases == 2 && strcmp(aliases[0], aliases[1]) == 0)
 		naliases = 1;
 
@@ -919,7 +997,7 @@ static void on_progress(void *arg, size_t done, size_t total)
 	struct imp *im = arg;
 
 	if (im->pr.total == 0 && total)
-		progress_set_total(&im->pr, total);
+		progress_set_total(&im->pr, 2 * total); /* the scan, then the import */
 	if (done > im->done)
 		progress_step(&im->pr, done - im->done);
 	im->done = done;
@@ -944,7 +1022,9 @@ int wxr_import(struct site *site, const char *path, const struct wxr_opts *opts,
 {
 	static const struct wxr_opts defaults;
 	struct imp im;
-	struct wxr_handler h = {on_channel, on_author, on_term, on_item, on_progress, &im};
+	/* Two passes: the scan learns which old pages the new site will have. */
+	struct wxr_handler scan = {on_channel, NULL, on_term, scan_item, on_progress, &im};
+	struct wxr_handler h = {on_channel, on_author, NULL, on_item, on_progress, &im};
 	size_t i;
 	int rc = -1;
 
@@ -970,6 +1050,13 @@ int wxr_import(struct site *site, const char *path, const struct wxr_opts *opts,
 	/* Pages have their folder; categories called "pages" get another. */
 	for (i = 0; i < site->cfg.nlangs; i++)
 		path_taken(&im, (int)i, PAGES_PATH, &im);
+	if (wxr_read_file(path, &scan) != 0) {
+		progress_finish(&im.pr);
+		store_rollback(site->store);
+		goto out_free;
+	}
+	scan_categories(&im);
+	im.done = 0;
 	if (wxr_read_file(path, &h) != 0 || remaining_categories(&im) != 0) {
 		progress_finish(&im.pr);
 		store_rollback(site->store);
@@ -1007,6 +1094,7 @@ out_free:
 	smap_finish(&im.logins, true);
 	smap_finish(&im.names, false);
 	imap_finish(&im.groups);
+	imap_finish(&im.known);
 	free(im.source);
 	free(im.base[0]);
 	free(im.base[1]);

@@ -27,6 +27,7 @@
  */
 #include "import/wxr_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -130,6 +131,37 @@ static long post_query(const char *q)
 	return 0;
 }
 
+void wxr_pct_decode(const char *s, size_t n, struct buf *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *h, *l;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && (h = strchr(hex, s[i + 1] | 0x20)) != NULL &&
+		    (l = strchr(hex, s[i + 2] | 0x20)) != NULL) {
+			buf_putc(out, (int)((h - hex) << 4 | (l - hex)));
+			i += 2;
+		} else {
+			buf_putc(out, s[i]);
+		}
+	}
+}
+
+void wxr_path_folder(const char *path, struct buf *out)
+{
+	size_t n = strcspn(path, "?#"), start = out->n;
+
+	while (n > 0 && *path == '/')
+		path++, n--;
+	while (n > 0 && path[n - 1] == '/')
+		n--;
+	wxr_pct_decode(path, n, out);
+	/* A decoded "%2F" could end it with a slash again. */
+	while (out->n > start && out->p[out->n - 1] == '/')
+		buf_truncate(out, out->n - 1);
+}
+
 /*
  * The sanitizer's rewrite_url: links to the old site's pages become
  * site-absolute paths, which publishing makes relative and the import's
@@ -156,10 +188,23 @@ static bool rewrite_old(void *arg, const char *url, size_t n, struct buf *out)
 	if (q &&
 	    (q == path || strncmp(path, "/?", 2) == 0 || strncmp(path, "/index.php?", 11) == 0) &&
 	    (id = post_query(q + 1)) > 0) {
+		char folder[32];
+		snprintf(folder, sizeof(folder), "p/%ld", id);
+		if (o->exists && !o->exists(o->arg, folder))
+			return false;
 		buf_printf(out, "/p/%ld/", id);
 		if (strchr(q, '#'))
 			buf_puts(out, strchr(q, '#'));
 		return true;
+	}
+	if (o->exists) {
+		struct buf f = BUF_INIT;
+		bool ok;
+		wxr_path_folder(path, &f);
+		ok = f.n == 0 || o->exists(o->arg, buf_cstr(&f));
+		buf_finish(&f);
+		if (!ok)
+			return false;
 	}
 	if (*path != '/')
 		buf_putc(out, '/');

@@ -164,7 +164,23 @@ struct wxr_body_opts {
 	 * wp-content/ and files/ keep their address.  NULL or "": none.
 	 */
 	const char *base_urls[2];
+	/*
+	 * Will the new site have a page at folder ("2019/05/slug", "p/12")?
+	 * Links to old pages that will not exist keep their old address.
+	 * NULL: assume every one will.
+	 */
+	bool (*exists)(void *arg, const char *folder);
+	void *arg;
 };
+
+/*
+ * The folder a path on the old site names: query and fragment dropped,
+ * percent-encoding undone, no slash at either end ("/2019/05/slug/?x" ->
+ * "2019/05/slug").  Appends to out.
+ */
+void wxr_path_folder(const char *path, struct buf *out);
+/* Appends s with percent-encoding undone (as WordPress encodes slugs). */
+void wxr_pct_decode(const char *s, size_t n, struct buf *out);
 
 struct wxr_body_stats {
 	struct wxr_shortcode_stats sc;

@@ -431,6 +431,33 @@ TEST(body_links_to_the_old_site)
 	buf_finish(&b);
 }
 
+/* Only the old site's pages that the import keeps: only 2019/05/kept. */
+static bool only_kept(void *arg, const char *folder)
+{
+	return strcmp(folder, arg) == 0;
+}
+
+TEST(body_links_only_to_pages_the_new_site_has)
+{
+	struct wxr_body_opts o = {{"https://old.example", NULL}, only_kept, (void *)"2019/05/kept"};
+	struct buf b = BUF_INIT;
+	const char *in = "<a href=\"https://old.example/2019/05/kept/#x\">a</a> "
+	                 "<a href=\"https://old.example/2019/05/gone/\">b</a> "
+	                 "<a href=\"https://old.example/?p=7\">c</a> "
+	                 "<a href=\"https://old.example/2019/05/%6bept\">d</a>";
+
+	CHECK(wxr_body(in, strlen(in), &o, &b, NULL) == 0);
+	CHECK_STREQ(buf_cstr(&b), "<p><a href=\"/2019/05/kept/#x\">a</a> "
+	                          "<a href=\"https://old.example/2019/05/gone/\">b</a> "
+	                          "<a href=\"https://old.example/?p=7\">c</a> "
+	                          "<a href=\"/2019/05/%6bept\">d</a></p>");
+	buf_finish(&b);
+	buf_reset(&b);
+	wxr_path_folder("//2019/05/a%2Fb%2F/?q#f", &b);
+	CHECK_STREQ(buf_cstr(&b), "2019/05/a/b");
+	buf_finish(&b);
+}
+
 /* Generated markup (the wpautop cases) through the whole body path: it reads back. */
 TEST(bodies_read_back_through_markdown)
 {
@@ -1248,7 +1275,8 @@ TEST(markdown_with_xss_vectors_is_safe)
 TESTS(T(autop_known_cases), T(autop_matches_wordpress_on_generated_cases),
       T(autop_matches_wordpress_on_shared_exports_and_bodies_read_back), T(caption_becomes_figure),
       T(other_shortcodes), T(embeds_become_links), T(body_is_markdown_html_blocks),
-      T(body_links_to_the_old_site), T(bodies_read_back_through_markdown), T(html_as_text),
+      T(body_links_to_the_old_site), T(body_links_only_to_pages_the_new_site_has),
+      T(bodies_read_back_through_markdown), T(html_as_text),
       T(reader_meets_the_importers_expectations), T(reader_refuses_with_a_location),
       T(import_small_export), T(import_theme_unit_test), T(import_polylang_and_wpml_translations),
       T(import_is_all_or_nothing), T(markdown_raw_html_is_sanitised_not_escaped),

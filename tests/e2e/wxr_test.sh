@@ -83,4 +83,33 @@ kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=
 
+# Behind nginx: the rules the manual gives do the same.
+if command -v nginx >/dev/null 2>&1; then
+	N=$T/nginx
+	mkdir -p "$N"
+	sed -n '/behind nginx the same is/,/^\.Ed/p' "$(dirname "$0")/../../docs/tamizdat.1" |
+		grep '^if ' >"$N/rules"
+	check "the manual gives the nginx rules" test "$(wc -l <"$N/rules")" -eq 2
+	port=$(free_port)
+	cat >"$N/nginx.conf" <<NGINX
+daemon off; master_process off; worker_processes 1; pid $N/pid; error_log $N/error.log;
+events { worker_connections 64; }
+http { access_log off; server { listen 127.0.0.1:$port; root $S/public; $(cat "$N/rules") } }
+NGINX
+	nginx -e "$N/error.log" -p "$N" -c "$N/nginx.conf" &
+	SERVER_PID=$!
+	U=http://127.0.0.1:$port
+	i=0
+	until curl -s -o /dev/null "$U/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	end=$(curl -s -L -o "$T/p.html" -w '%{http_code} %{url_effective}' "$U/?p=$id")
+	check "nginx: /?p=ID leads to p/ID/ ($end)" test "$end" = "200 $U/p/$id/"
+	check "nginx: p/ID/ leads to the article" contains "$T/p.html" \
+		"en/classic/markup-html-tags-and-formatting/index.html"
+	end=$(curl -s -L -o /dev/null -w '%{http_code} %{url_effective}' "$U/?page_id=$id")
+	check "nginx: /?page_id=ID too" test "$end" = "200 $U/p/$id/"
+	kill "$SERVER_PID"
+	wait "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=
+fi
+
 finish

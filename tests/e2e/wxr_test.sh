@@ -37,7 +37,13 @@ check "category archive redirect" contains "$S/public/category/classic/index.htm
 	'url=../../en/classic/index.html'
 check "every relative link resolves" $PY "$(dirname "$0")/check_links.py" "$S/public"
 
-# Again: nothing duplicated.
+check "no progress bar when stderr is not a terminal" sh -c "! grep -q 'importing \[' '$T/out'"
+
+# Again: nothing duplicated; on a terminal, with a progress bar to 100%.
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$TZ_BIN' -C '$S' import wxr '$TUT' --no-publish" /dev/null >"$T/tty" 2>&1
+	check "progress bar on a terminal" grep -q 'importing \[#*\] *100%' "$T/tty"
+fi
 tz -C "$S" import wxr "$TUT" >"$T/out2" 2>&1 || bad "second import failed"
 check "second import adds nothing" contains "$T/out2" "0 added, 0 updated, 79 unchanged"
 n=$(tz -C "$S" article list 2>/dev/null | wc -l)

@@ -89,6 +89,32 @@ static bool in_scope(const struct build *b, const char *lang)
 	return b->lang == NULL || strcmp(b->lang, lang) == 0;
 }
 
+/*
+ * Does a language's build write redirect r?  A redirect inside a
+ * language's folder ("en/old/slug") belongs to that language; one outside
+ * them all (an imported site's "2019/05/slug", "p/123") to the language of
+ * the page it leads to.
+ */
+static bool redirect_in_scope(struct build *b, const struct redirect *r)
+{
+	const struct config *cfg = &b->site->cfg;
+	size_t n = strcspn(r->path, "/"), i;
+
+	if (b->lang == NULL)
+		return true;
+	for (i = 0; i < cfg->nlangs; i++)
+		if (strlen(cfg->langs[i].code) == n && strncmp(cfg->langs[i].code, r->path, n) == 0)
+			return strcmp(b->lang, cfg->langs[i].code) == 0;
+	if (r->article_id) {
+		const struct article *art = pub_data_article(&b->data, r->article_id);
+		return art && strcmp(art->lang, b->lang) == 0;
+	}
+	{
+		const struct pub_section *ps = pub_data_section(&b->data, r->section_id);
+		return ps && strcmp(ps->sec->lang, b->lang) == 0;
+	}
+}
+
 static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 {
 	switch (j->kind) {
@@ -242,13 +268,9 @@ static void plan(struct build *b)
 		if (in_scope(b, s->tags[i].lang) && config_lang(cfg, s->tags[i].lang))
 			add_job(b, (struct job){.kind = JOB_LIST,
 			                        .list = {PL_TAG, s->tags[i].id, s->tags[i].lang}});
-	for (i = 0; i < s->nredirects; i++) {
-		const char *slash = strchr(s->redirects[i].path, '/');
-		size_t n = slash ? (size_t)(slash - s->redirects[i].path) : 0;
-		if (b->lang && (strlen(b->lang) != n || strncmp(b->lang, s->redirects[i].path, n)))
-			continue;
-		add_job(b, (struct job){.kind = JOB_REDIRECT, .id = (int64_t)i});
-	}
+	for (i = 0; i < s->nredirects; i++)
+		if (redirect_in_scope(b, &s->redirects[i]))
+			add_job(b, (struct job){.kind = JOB_REDIRECT, .id = (int64_t)i});
 	store_article_max_id(b->site->store, &maxid);
 	for (i = 0; i < cfg->nlangs; i++) {
 		if (!in_scope(b, cfg->langs[i].code))

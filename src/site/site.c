@@ -109,9 +109,8 @@ int site_open(struct site *site, const char *dir, int flags)
 	site->rs.cfg = &site->cfg;
 	site->rs.i18n = site->i18n;
 	site->rs.theme = site->theme.templates;
-	/* Raw HTML in Markdown is escaped (mdr's default). */
-	site->rs.raw_html = NULL;
-	site->rs.raw_html_arg = NULL;
+	/* Raw HTML in Markdown is kept and sanitised (render/view_markdown.c). */
+	site->rs.raw_html = true;
 	return 0;
 fail:
 	site_close(site);

@@ -7,6 +7,12 @@ S=$T/site
 tz init "$S" --title "Test Site" --lang en,ru --base-url https://example.org/news >/dev/null 2>&1
 check "init writes the configuration" contains "$S/tamizdat.ini" "base_url = https://example.org/news/"
 check "init creates the store" test -f "$S/tamizdat.db"
+# The language switch must lead somewhere even before a language has content.
+check "init builds every language's home" test -f "$S/public/ru/index.html"
+check "init builds the stylesheet" test -f "$S/public/style.css"
+rm "$S/public/ru/index.html"
+tz -C "$S" -q publish
+check "a missing language home is rebuilt by the next publish" test -f "$S/public/ru/index.html"
 fails_with "already holds a tamizdat site" tz init "$S"
 fails_with "not a tamizdat site" tz -C "$T" article list
 

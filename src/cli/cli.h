@@ -69,5 +69,7 @@ int cmd_build(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_subscriber(int argc, char **argv);
+int cmd_newsletter(int argc, char **argv);
 
 #endif

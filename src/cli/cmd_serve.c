@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail/mailcfg.h"
 #include "publish/publish.h"
 #include "util/log.h"
 #include "web/http.h"
+#include "web/subscribe.h"
 
 static const char usage[] =
         "tamizdat serve [--listen ADDR] [--port N] [--threads N]\n"
@@ -25,11 +27,22 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 {
 	struct http_config hc = {0};
 	struct http_header onion;
+	struct http_route routes[8];
+	struct subscribe *sb = NULL;
+	size_t nroutes = 0;
 	char *onion_value = NULL;
 	int rc = EXIT_OK;
 
 	if (cli_publish(site, false) != EXIT_OK)
 		return EXIT_FAIL;
+	/* The dynamic routes: what a static copy of public/ cannot do. */
+	if (site->mail && site->mail->enabled) {
+		if ((sb = subscribe_new(site)) == NULL)
+			return cli_fail_reason();
+		routes[nroutes++] = (struct http_route){"/newsletter/", subscribe_handle, sb};
+	}
+	hc.routes = routes;
+	hc.nroutes = nroutes;
 	hc.root = site->public_dir;
 	hc.listen = listen ? listen : site->cfg.listen;
 	hc.port = port;
@@ -47,6 +60,7 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	}
 	if (http_serve(&hc) != 0)
 		rc = cli_fail("%s", log_reason());
+	subscribe_free(sb);
 	free(onion_value);
 	return rc;
 }

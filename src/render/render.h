@@ -26,6 +26,7 @@
 
 struct arena;
 struct i18n;
+struct mailcfg;
 struct tpl_set;
 
 /* What every page shares; read-only during a build. */
@@ -36,6 +37,8 @@ struct render_site {
 	/* Rewrites raw HTML in Markdown (the sanitizer); NULL escapes it. */
 	void (*raw_html)(void *arg, const char *html, size_t n, struct buf *out);
 	void *raw_html_arg;
+	/* The newsletter's settings (mail/mailcfg.h); NULL or disabled: no subscribe form. */
+	const struct mailcfg *newsletter;
 };
 
 /* An article as a list shows it: the article (no body) and its section. */

@@ -89,6 +89,12 @@ struct tpl_value view_breadcrumb(struct arena *a, const struct render_site *site
 /* Feed links of a list folder: Atom and RSS (and JSON Feed for languages). */
 struct tpl_value view_feeds(struct arena *a, const struct render_site *site, const char *root,
                             const char *lang, const char *dir, bool json);
+/*
+ * The subscribe form's values for a page of lang whose root prefix is
+ * root (page_newsletter.c); null when the site has no newsletter.
+ */
+struct tpl_value view_subscribe(struct arena *a, const struct render_site *site, const char *root,
+                                const char *lang);
 /* A short plain-text summary of an article: its lead, or its excerpt. */
 const char *view_summary(const struct article *art);
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail/mailcfg.h"
+#include "mail/newsletter.h"
 #include "render/i18n.h"
 #include "store/store.h"
 #include "util/fsutil.h"
@@ -45,6 +47,9 @@ int site_open(struct site *site, const char *dir, int flags)
 	if (store_open(site->db_path, (flags & SITE_READONLY) ? STORE_READONLY : 0,
 	               &site->store) != STORE_OK)
 		goto fail;
+	if ((site->mail = nl_site_open(site->config_path, &site->cfg, site->store,
+	                               flags & SITE_READONLY)) == NULL)
+		goto fail;
 	if (!(flags & SITE_NO_THEME)) {
 		path = join(dir, "locales");
 		site->i18n = i18n_load(path);
@@ -64,6 +69,7 @@ int site_open(struct site *site, const char *dir, int flags)
 	/* Raw HTML in Markdown is escaped (mdr's default). */
 	site->rs.raw_html = NULL;
 	site->rs.raw_html_arg = NULL;
+	site->rs.newsletter = site->mail;
 	return 0;
 fail:
 	site_close(site);
@@ -73,6 +79,7 @@ fail:
 void site_close(struct site *site)
 {
 	store_close(site->store);
+	mailcfg_free(site->mail);
 	i18n_free(site->i18n);
 	if (site->theme.templates)
 		theme_finish(&site->theme);

@@ -141,8 +141,10 @@ static int do_add(struct site *site, const char *email, const struct opts *o)
 	nw.langs = buf_cstr(&langs);
 	nw.lists = buf_cstr(&lists);
 	nw.status = o->confirmed ? SUB_CONFIRMED : SUB_PENDING;
+	/* The confirmation counts against the address's limit, as one from the form does. */
 	if (sub_add(site->store, &nw, &id) != STORE_OK ||
-	    (!o->confirmed && outbox_add(site->store, id, OUTBOX_CONFIRM) != STORE_OK)) {
+	    (!o->confirmed && sub_mail_allowed(site->store, id, store_now()) &&
+	     outbox_add(site->store, id, OUTBOX_CONFIRM) != STORE_OK)) {
 		store_rollback(site->store);
 		cli_fail_reason();
 		goto out;

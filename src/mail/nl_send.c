@@ -31,8 +31,13 @@
 #define PAGE 256
 /* Retries never wait longer than this: a message a day late is still worth sending. */
 #define MAX_BACKOFF (6 * 3600)
-/* An unreachable server is tried this many times (waiting 1, 2, 4... s) before giving up. */
+/*
+ * An unreachable server is tried this many times (waiting 1, 2, 4... s)
+ * before giving up: a relay that restarts is back within that; one that
+ * never answered in this run is a wrong address, said at once.
+ */
 #define MAX_UNREACHABLE 5
+#define MAX_UNREACHABLE_NEVER 2
 
 static const char *const qstate_names[NLQ_NSTATES] = {"queued", "sending", "sent",
                                                       "failed", "bounced", "skipped"};
@@ -596,7 +601,7 @@ static int loop(struct sender *sd)
 		if (sd->unreach_seen && smtp_active(sd->smtp) == 0) {
 			/* Give a restarting server a moment: 1, 2, 4, 8 s; then from the start. */
 			sd->unreach_seen = false;
-			if (++sd->unreachable >= MAX_UNREACHABLE)
+			if (++sd->unreachable >= (sd->st->sent ? MAX_UNREACHABLE : MAX_UNREACHABLE_NEVER))
 				return log_fail("%s (the queue is kept: run newsletter send again)",
 				                sd->fatal_msg);
 			if (flush_results(sd) != 0)

@@ -222,7 +222,8 @@ static void row(struct import *im, const char *const *f, size_t n, size_t line)
 	im->st->added++;
 	if (status == SUB_PENDING) {
 		im->st->pending_added++;
-		if (outbox_add(im->s, id, OUTBOX_CONFIRM) != STORE_OK)
+		if (sub_mail_allowed(im->s, id, store_now()) &&
+		    outbox_add(im->s, id, OUTBOX_CONFIRM) != STORE_OK)
 			bad(im, line, log_reason());
 	}
 out:

@@ -152,7 +152,8 @@ static enum store_status articles_since(struct store *s, struct arena *a, int64_
 		return rc;
 	if ((rc = store_article_get_many(s, a, v, count, &arts, &count)) != STORE_OK)
 		return rc;
-	qsort(arts, count, sizeof(*arts), newest_first);
+	if (count > 0)
+		qsort(arts, count, sizeof(*arts), newest_first);
 	*ids = arena_alloc(a, (count + 1) * sizeof(**ids));
 	for (i = 0, j = 0; i < count && j < max; i++)
 		if (arts[i].status == ST_PUBLISHED && arts[i].date > since && arts[i].date <= until)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mail/addr.h"
 #include "mail/mail_int.h"
 #include "mail/mailcfg.h"
 #include "mail/smtp.h"
@@ -36,7 +37,7 @@
  * before giving up: a relay that restarts is back within that; one that
  * never answered in this run is a wrong address, said at once.
  */
-#define MAX_UNREACHABLE 5
+#define MAX_UNREACHABLE       5
 #define MAX_UNREACHABLE_NEVER 2
 
 static const char *const qstate_names[NLQ_NSTATES] = {"queued", "sending", "sent",
@@ -375,6 +376,14 @@ static struct bucket *domain_bucket(struct sender *sd, const char *domain)
 	return NULL;
 }
 
+/* A row taken for sending: copied, since the page it came from may be read over. */
+struct claim {
+	int64_t sub_id;
+	int attempts;
+	char addr[ADDR_MAX + 1];
+	struct buf msg;
+};
+
 /*
  * Starts as many messages as slots, rates and the queue allow.  OUT:
  * *wait_ms, how long until a rate allows the next one (0: not rate-bound).
@@ -383,8 +392,7 @@ static struct bucket *domain_bucket(struct sender *sd, const char *domain)
 static int start_some(struct sender *sd, int64_t *wait_ms)
 {
 	size_t want = smtp_free_slots(sd->smtp), k = 0, i;
-	struct buf *msgs = xcalloc(want + 1, sizeof(*msgs));
-	struct row **rows = xcalloc(want + 1, sizeof(*rows));
+	struct claim *cl = xcalloc(want + 1, sizeof(*cl));
 	int64_t now = mdb_now_ms();
 	int rc = -1, err;
 
@@ -426,9 +434,9 @@ static int start_some(struct sender *sd, int64_t *wait_ms)
 			sd->st->skipped++;
 			continue;
 		}
-		buf_init(&msgs[k]);
-		got = nl_digest_message(sd->d, &w->sub, &msgs[k]);
-		if (got <= 0) {
+		buf_reset(&cl[k].msg);
+		got = nl_digest_message(sd->d, &w->sub, &cl[k].msg);
+		if (got <= 0 || strlen(w->sub.addr) > ADDR_MAX) {
 			struct result *r = new_result(sd, w->sub_id);
 			r->attempts = w->attempts;
 			if (got == 0) {
@@ -440,13 +448,15 @@ static int start_some(struct sender *sd, int64_t *wait_ms)
 				snprintf(r->error, sizeof(r->error), "%s", log_reason());
 				sd->st->failed++;
 			}
-			buf_finish(&msgs[k]);
 			continue;
 		}
 		bucket_take(&sd->global);
 		if (db)
 			bucket_take(db);
-		rows[k++] = w;
+		cl[k].sub_id = w->sub_id;
+		cl[k].attempts = w->attempts;
+		snprintf(cl[k].addr, sizeof(cl[k].addr), "%s", w->sub.addr);
+		k++;
 	}
 	/* Skips first, then the claims: both before anything leaves. */
 	if (flush_results(sd) != 0)
@@ -457,7 +467,7 @@ static int start_some(struct sender *sd, int64_t *wait_ms)
 		for (i = 0; i < k; i++) {
 			sqlite3_reset(sd->mark);
 			sqlite3_bind_int64(sd->mark, 1, sd->issue);
-			sqlite3_bind_int64(sd->mark, 2, rows[i]->sub_id);
+			sqlite3_bind_int64(sd->mark, 2, cl[i].sub_id);
 			if (sqlite3_step(sd->mark) != SQLITE_DONE) {
 				mdb_fail(sd->s, "queue");
 				store_rollback(sd->s);
@@ -472,18 +482,17 @@ static int start_some(struct sender *sd, int64_t *wait_ms)
 		for (f = 0; f < sd->nflights && sd->flights[f].busy; f++)
 			;
 		sd->flights[f].busy = true;
-		sd->flights[f].sub_id = rows[i]->sub_id;
-		sd->flights[f].attempts = rows[i]->attempts;
-		if (smtp_submit(sd->smtp, nl_digest_from(sd->d), rows[i]->sub.addr, msgs[i].p,
-		                msgs[i].n, (void *)(uintptr_t)f) != 0)
+		sd->flights[f].sub_id = cl[i].sub_id;
+		sd->flights[f].attempts = cl[i].attempts;
+		if (smtp_submit(sd->smtp, nl_digest_from(sd->d), cl[i].addr, cl[i].msg.p,
+		                cl[i].msg.n, (void *)(uintptr_t)f) != 0)
 			goto out;
 	}
 	rc = (int)k;
 out:
-	for (i = 0; i < want; i++)
-		buf_finish(&msgs[i]);
-	free(msgs);
-	free(rows);
+	for (i = 0; i < want + 1; i++)
+		buf_finish(&cl[i].msg);
+	free(cl);
 	return rc;
 }
 
@@ -601,7 +610,8 @@ static int loop(struct sender *sd)
 		if (sd->unreach_seen && smtp_active(sd->smtp) == 0) {
 			/* Give a restarting server a moment: 1, 2, 4, 8 s; then from the start. */
 			sd->unreach_seen = false;
-			if (++sd->unreachable >= (sd->st->sent ? MAX_UNREACHABLE : MAX_UNREACHABLE_NEVER))
+			if (++sd->unreachable >=
+			    (sd->st->sent ? MAX_UNREACHABLE : MAX_UNREACHABLE_NEVER))
 				return log_fail("%s (the queue is kept: run newsletter send again)",
 				                sd->fatal_msg);
 			if (flush_results(sd) != 0)

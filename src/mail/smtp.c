@@ -283,19 +283,12 @@ static void classify(struct slot *sl, CURLcode cc, struct smtp_result *r)
 	}
 }
 
-int smtp_poll(struct smtp *s, int timeout_ms, smtp_done_fn done, void *arg)
+/* Hands finished transfers to done.  Returns how many. */
+static int reap(struct smtp *s, smtp_done_fn done, void *arg)
 {
 	CURLMsg *m;
-	int running, left, finished = 0;
+	int left, finished = 0;
 
-	if (curl_multi_perform(s->multi, &running) != CURLM_OK)
-		return log_fail("smtp: curl failed");
-	if (s->active && timeout_ms > 0) {
-		if (curl_multi_poll(s->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK)
-			return log_fail("smtp: curl failed");
-		if (curl_multi_perform(s->multi, &running) != CURLM_OK)
-			return log_fail("smtp: curl failed");
-	}
 	while ((m = curl_multi_info_read(s->multi, &left)) != NULL) {
 		struct slot *sl;
 		struct smtp_result r;
@@ -310,6 +303,21 @@ int smtp_poll(struct smtp *s, int timeout_ms, smtp_done_fn done, void *arg)
 		done(arg, sl->tag, &r);
 	}
 	return finished;
+}
+
+int smtp_poll(struct smtp *s, int timeout_ms, smtp_done_fn done, void *arg)
+{
+	int running, finished;
+
+	if (curl_multi_perform(s->multi, &running) != CURLM_OK)
+		return log_fail("smtp: curl failed");
+	/* Something already finished: say so now rather than wait on the sockets. */
+	if ((finished = reap(s, done, arg)) > 0 || s->active == 0 || timeout_ms <= 0)
+		return finished;
+	if (curl_multi_poll(s->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK ||
+	    curl_multi_perform(s->multi, &running) != CURLM_OK)
+		return log_fail("smtp: curl failed");
+	return reap(s, done, arg);
 }
 
 static void one_done(void *arg, void *tag, const struct smtp_result *r)

@@ -414,3 +414,25 @@ double mailcfg_domain_rate(const struct mailcfg *cfg, const char *domain)
 			return cfg->domains[i].rate;
 	return 0;
 }
+
+const char *mailcfg_url_shown(const struct mailcfg *cfg, char *out, size_t n)
+{
+	const char *url = cfg->url ? cfg->url : "", *host = strstr(url, "://"), *at;
+	size_t hostpart;
+
+	if (host == NULL) {
+		snprintf(out, n, "%s", url);
+		return out;
+	}
+	host += 3;
+	hostpart = strcspn(host, "/?#");
+	at = memchr(host, '@', hostpart);
+	/* The last '@' of the authority: a password may hold one. */
+	while (at && memchr(at + 1, '@', hostpart - (size_t)(at + 1 - host)))
+		at = memchr(at + 1, '@', hostpart - (size_t)(at + 1 - host));
+	if (at == NULL)
+		snprintf(out, n, "%s", url);
+	else
+		snprintf(out, n, "%.*s%s", (int)(host - url), url, at + 1);
+	return out;
+}

@@ -116,6 +116,12 @@ const struct mailcfg_list *mailcfg_list(const struct mailcfg *cfg, const char *i
 /* The name of a list in lang (a site language code), falling back to its default name. */
 const char *mailcfg_list_name(const struct mailcfg *cfg, const struct config *site,
                               const struct mailcfg_list *l, const char *lang);
+/*
+ * The server URL fit for messages and logs: without the user and password
+ * a URL such as smtps://user:pass@host:465 carries.  Writes into out (n
+ * bytes, truncating) and returns it.
+ */
+const char *mailcfg_url_shown(const struct mailcfg *cfg, char *out, size_t n);
 /* The throttle for a recipient domain (A-label, lower case), or 0: none. */
 double mailcfg_domain_rate(const struct mailcfg *cfg, const char *domain);
 

@@ -254,6 +254,7 @@ static void on_done(void *arg, void *tag, const struct smtp_result *res)
 	struct sender *sd = arg;
 	struct flight *f = &sd->flights[(size_t)(uintptr_t)tag];
 	struct result *r = new_result(sd, f->sub_id);
+	char url[256];
 
 	f->busy = false;
 	r->attempts = f->attempts;
@@ -288,13 +289,14 @@ static void on_done(void *arg, void *tag, const struct smtp_result *res)
 		r->state = NLQ_QUEUED;
 		sd->unreach_seen = true;
 		snprintf(sd->fatal_msg, sizeof(sd->fatal_msg),
-		         "cannot reach the SMTP server %s: %s", sd->mc->url, res->msg);
+		         "cannot reach the SMTP server %s: %s",
+		         mailcfg_url_shown(sd->mc, url, sizeof(url)), res->msg);
 		break;
 	case SMTP_FATAL:
 		r->state = NLQ_QUEUED;
 		sd->fatal = true;
 		snprintf(sd->fatal_msg, sizeof(sd->fatal_msg), "the SMTP server %s refused us: %s",
-		         sd->mc->url, res->msg);
+		         mailcfg_url_shown(sd->mc, url, sizeof(url)), res->msg);
 		break;
 	}
 }

@@ -80,6 +80,7 @@ int outbox_flush(struct nl_ctx *c, size_t *sent, size_t *left)
 	struct buf msg = BUF_INIT;
 	int64_t ids[OUTBOX_BATCH], subs[OUTBOX_BATCH];
 	int kinds[OUTBOX_BATCH], attempts[OUTBOX_BATCH];
+	char url[256];
 	size_t n = 0, i, done = 0;
 	sqlite3_stmt *st;
 	int rc = -1;
@@ -142,8 +143,8 @@ int outbox_flush(struct nl_ctx *c, size_t *sent, size_t *left)
 			break;
 		case SMTP_UNREACHABLE:
 		case SMTP_FATAL:
-			log_fail("cannot send confirmation mails through %s: %s", c->mc->url,
-			         r.msg);
+			log_fail("cannot send confirmation mails through %s: %s",
+			         mailcfg_url_shown(c->mc, url, sizeof(url)), r.msg);
 			goto out;
 		}
 	}

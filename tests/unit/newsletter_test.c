@@ -259,6 +259,22 @@ TEST(queue_status_counts)
 	nl_site_drop(&site);
 }
 
+TEST(shown_url_has_no_password)
+{
+	struct mailcfg mc = {0};
+	char out[128];
+
+	mc.url = "smtps://news:p@ss@mail.example.org:465";
+	CHECK_STREQ(mailcfg_url_shown(&mc, out, sizeof(out)), "smtps://mail.example.org:465");
+	mc.url = "smtp://127.0.0.1:2525/helo.example.org";
+	CHECK_STREQ(mailcfg_url_shown(&mc, out, sizeof(out)),
+	            "smtp://127.0.0.1:2525/helo.example.org");
+	mc.url = "smtp://host/x@y";
+	CHECK_STREQ(mailcfg_url_shown(&mc, out, sizeof(out)), "smtp://host/x@y");
+	mc.url = "smtp://u:pw@host";
+	CHECK_STREQ(mailcfg_url_shown(&mc, out, 10), "smtp://ho");
+}
+
 TESTS(T(each_reader_gets_their_languages), T(nothing_in_their_languages_means_no_mail),
       T(compose_takes_what_is_new_since_the_last_issue), T(a_name_cannot_add_a_header),
-      T(message_matches_golden_file), T(queue_status_counts));
+      T(message_matches_golden_file), T(queue_status_counts), T(shown_url_has_no_password));

@@ -111,7 +111,16 @@ rm -rf "$T/plain"/*
 # ---- the overall rate ---------------------------------------------------------
 sed -i 's/^concurrency = .*/concurrency = 4\nrate = 10/' "$S/tamizdat.ini"
 issue "At ten a second"
-check "send at a rate" tz -C "$S" -q newsletter send
+# The sender runs under a terminal so that its bar shows; status --watch
+# follows it from another process until the queue is settled.
+script -qec "'$TZ_BIN' -C '$S' newsletter send" /dev/null >"$T/send.tty" 2>&1 &
+SEND_PID=$!
+SMTP_PIDS="$SMTP_PIDS $SEND_PID"
+script -qec "'$TZ_BIN' -C '$S' newsletter status --issue 4 --watch" /dev/null >"$T/watch.tty" 2>&1
+check "send at a rate" wait "$SEND_PID"
+check "the sender shows a progress bar" grep -q "100% 20/20" "$T/send.tty"
+check "status --watch shows a progress bar" grep -q "sending \[.*\] 100% 20/20" "$T/watch.tty"
+check "status --watch ends when the issue is sent" grep -q "done	queued 0	sending 0	sent 20" "$T/watch.tty"
 check "all 20 arrived at a rate" test "$(received "$T/plain")" = 20
 # 20 messages at 10 a second with a burst of one: 1.9 s at least.
 check "20 messages at 10/s take 1.8 s or more ($(span "$T/plain" .))" \

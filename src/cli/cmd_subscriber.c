@@ -1,6 +1,6 @@
 /*
- * tamizdat subscriber list|counts|add|remove|export|import: the
- * newsletter's readers, for administrators.  The work is in
+ * tamizdat subscriber list|counts|add|remove|export|import|unsubscribe-mail:
+ * the newsletter's readers, for administrators.  The work is in
  * mail/subscriber.h; this file reads options and prints.
  */
 #include "cli/cli.h"
@@ -27,6 +27,7 @@ static const char usage[] =
         "       tamizdat subscriber export [FILE] [--status S] [--lang L] [--list L]\n"
         "       tamizdat subscriber import FILE|- [--lang L] [--list L] [--confirmed]\n"
         "                                  [--force] [--dry-run]\n"
+        "       tamizdat subscriber unsubscribe-mail [FILE|-]\n"
         "\n"
         "Readers of the newsletter.  A subscriber chooses one or more of the site's\n"
         "languages and one or more lists ([newsletter] lists).  Statuses: pending\n"
@@ -41,7 +42,13 @@ static const char usage[] =
         "semicolons).  Import is all or nothing: every bad row is reported with its\n"
         "line and then nothing at all is imported.  Known addresses are left as\n"
         "they are.  Rows without a status are pending (and get a confirmation mail)\n"
-        "unless --confirmed.\n";
+        "unless --confirmed.\n"
+        "\n"
+        "unsubscribe-mail reads a mail sent to the List-Unsubscribe mailto address\n"
+        "(standard input by default; meant for a mail server's pipe alias) and removes\n"
+        "the reader whose personal token its subject carries (\"unsubscribe TOKEN\"),\n"
+        "as the one-click link does.  A reader already gone is not an error; a mail\n"
+        "without a genuine token is.\n";
 
 struct opts {
 	int status;
@@ -203,6 +210,107 @@ out:
 	return rc;
 }
 
+/* Mail headers read for a mailto unsubscribe: the subject is near the top. */
+#define UNSUB_MAIL_MAX 65536
+
+/*
+ * The token in the Subject of the mail in text (headers unfolded): the word
+ * after "unsubscribe", so that "Re: unsubscribe TOKEN" works too.  Returns
+ * a pointer into text (terminated there), or NULL.
+ */
+static char *subject_token(char *text)
+{
+	char *line = text, *end, *p, *tok;
+
+	for (;;) {
+		end = strchr(line, '\n');
+		if (line[0] == '\r' || line[0] == '\n' || line[0] == '\0')
+			return NULL; /* the end of the headers */
+		if (strncasecmp(line, "Subject:", 8) == 0)
+			break;
+		if (end == NULL)
+			return NULL;
+		line = end + 1;
+	}
+	/* Unfold: continuation lines start with a space or a tab. */
+	while (end && (end[1] == ' ' || end[1] == '\t')) {
+		*end = ' ';
+		if (end > line && end[-1] == '\r')
+			end[-1] = ' ';
+		end = strchr(end + 1, '\n');
+	}
+	if (end)
+		*end = '\0';
+	for (p = line + 8; (p = strcasestr(p, "unsubscribe")) != NULL; p += 11) {
+		tok = p + 11;
+		if (*tok != ' ' && *tok != '\t')
+			continue;
+		tok += strspn(tok, " \t");
+		tok[strcspn(tok, " \t\r")] = '\0';
+		return *tok ? tok : NULL;
+	}
+	return NULL;
+}
+
+static int do_unsubscribe_mail(struct site *site, const char *file)
+{
+	struct arena *a = arena_new(0);
+	unsigned char key[SUB_KEY_SIZE];
+	struct subscriber sub;
+	enum store_status st;
+	char *text = xmalloc(UNSUB_MAIL_MAX + 1), *tok;
+	FILE *in = stdin;
+	size_t n;
+	int64_t id, exp;
+	int rc = EXIT_FAIL;
+
+	if (file && strcmp(file, "-") != 0 && (in = fopen(file, "rb")) == NULL) {
+		cli_fail("cannot open %s: %s", file, strerror(errno));
+		goto out;
+	}
+	n = fread(text, 1, UNSUB_MAIL_MAX, in);
+	text[n] = '\0';
+	if (memchr(text, '\0', n) != NULL || (tok = subject_token(text)) == NULL) {
+		cli_fail("the mail's subject is not \"unsubscribe TOKEN\"");
+		goto out;
+	}
+	if (sub_secret(site->store, key) != 0) {
+		cli_fail_reason();
+		goto out;
+	}
+	if (sub_token_parse(tok, SUB_TOKEN_PREFS, &id, &exp) != 0) {
+		cli_fail("the mail's unsubscribe token is not genuine");
+		goto out;
+	}
+	st = sub_get(site->store, a, id, &sub);
+	if (st == STORE_NOT_FOUND) {
+		if (!cli.quiet)
+			log_info("already unsubscribed");
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (st != STORE_OK || !sub_token_check(key, SUB_TOKEN_PREFS, tok, sub.addr)) {
+		cli_fail("the mail's unsubscribe token is not genuine");
+		goto out;
+	}
+	if (store_begin(site->store) != STORE_OK ||
+	    sub_remove(site->store, key, sub.id, true) != STORE_OK ||
+	    store_commit(site->store) != STORE_OK) {
+		store_rollback(site->store);
+		cli_fail_reason();
+		goto out;
+	}
+	if (!cli.quiet)
+		log_info("unsubscribed %s", sub.email);
+	rc = EXIT_OK;
+out:
+	if (in && in != stdin)
+		fclose(in);
+	free(text);
+	arena_free(a);
+	return rc;
+}
+
 static int do_export(struct site *site, const char *file, const struct opts *o)
 {
 	struct sub_filter f = {o->status, o->lang,
@@ -343,8 +451,11 @@ int cmd_subscriber(int argc, char **argv)
 		rc = do_export(&site, optind < argc ? argv[optind] : NULL, &o);
 	else if (strcmp(verb, "import") == 0 && optind + 1 == argc)
 		rc = do_import(&site, argv[optind], &o);
+	else if (strcmp(verb, "unsubscribe-mail") == 0 && optind + 1 >= argc)
+		rc = do_unsubscribe_mail(&site, optind < argc ? argv[optind] : NULL);
 	else if (strcmp(verb, "list") && strcmp(verb, "counts") && strcmp(verb, "add") &&
-	         strcmp(verb, "remove") && strcmp(verb, "export") && strcmp(verb, "import"))
+	         strcmp(verb, "remove") && strcmp(verb, "export") && strcmp(verb, "import") &&
+	         strcmp(verb, "unsubscribe-mail"))
 		rc = cli_fail("unknown subscriber command \"%s\" (see: tamizdat subscriber --help)",
 		              verb),
 		rc = EXIT_USAGE;

@@ -79,6 +79,34 @@ check "send over STARTTLS with a login" tz -C "$S" -q newsletter send
 check "every reader's copy arrived over STARTTLS" test "$(received "$T/stls")" = 20
 check "a digest, as sent" $MC digest "$T/stls" r1@example.org https://news.example.org/
 
+# ---- unsubscribing by mail (the List-Unsubscribe mailto) ----------------------
+# The reader's client mails the mailto address with its subject; the mail
+# server pipes that mail to subscriber unsubscribe-mail.
+mailto=$($PY - "$T/stls" r2@example.org <<'PY'
+import email, email.policy, glob, re, sys, urllib.parse
+for p in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_bytes(open(p, "rb").read(), policy=email.policy.default)
+    if m["X-Envelope-To"] == sys.argv[2]:
+        u = re.search(r"<mailto:([^>]+)>", str(m["List-Unsubscribe"])).group(1)
+        addr, q = u.split("?", 1)
+        print(addr, urllib.parse.parse_qs(q)["subject"][0])
+PY
+)
+subject=${mailto#* }
+check "the mailto goes to the sender's address" test "${mailto%% *}" = news@example.org
+printf 'From: r2@example.org\r\nTo: news@example.org\r\nSubject: Re: %s\r\n\r\n\r\n' \
+	"$(echo "$subject" | sed 's/.$/A/')" >"$T/forged.eml"
+fails_with "not genuine" tz -C "$S" subscriber unsubscribe-mail "$T/forged.eml"
+check "a forged token removes no one" sh -c "'$TZ_BIN' -C '$S' subscriber list | grep -q r2@example.org"
+printf 'From: r2@example.org\r\nTo: news@example.org\r\nSubject:\r\n %s\r\n\r\n\r\n' "$subject" >"$T/unsub.eml"
+check "unsubscribe by mail (a folded subject)" sh -c "'$TZ_BIN' -C '$S' -q subscriber unsubscribe-mail <'$T/unsub.eml'"
+check "the reader is gone" sh -c "! '$TZ_BIN' -C '$S' subscriber list | grep -q r2@example.org"
+check "the address is suppressed" sh -c "'$TZ_BIN' -C '$S' subscriber counts | grep -qx 'suppressed	1'"
+check "the same mail twice is harmless" tz -C "$S" -q subscriber unsubscribe-mail "$T/unsub.eml"
+printf 'Subject: hello\r\n\r\nunsubscribe %s\r\n' "$subject" >"$T/nosubj.eml"
+fails_with "subject is not" tz -C "$S" subscriber unsubscribe-mail "$T/nosubj.eml"
+tz -C "$S" -q subscriber add r2@example.org --lang en --confirmed --force
+
 # ---- TLS from the start, the login in TAMIZDAT_SMTP_URL ----------------------
 sed -i '/^user = \|^password = /d' "$S/tamizdat.ini"
 issue "Over TLS"

@@ -45,12 +45,22 @@ tz -C "$S" -q newsletter compose
 i=0
 until grep -q ready "$T/smtp.out" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
 
+# received: how many messages the server has taken so far.
+received() { if [ -f "$T/mail/log" ]; then wc -l <"$T/mail/log"; else echo 0; fi; }
 : >"$T/inflight"
 k=1
 while [ $k -le $KILLS ]; do
+	before=$(received)
 	"$TZ_BIN" -q -C "$S" newsletter send >/dev/null 2>&1 &
 	SEND_PID=$!
-	sleep "$(awk "BEGIN { srand($k * 7919); printf \"%.2f\", 0.05 + rand() * 0.45 }")"
+	# Once this sender is delivering (however slow its start on a loaded
+	# machine), a random moment later.
+	i=0
+	while [ "$(received)" -le "$before" ] && [ $i -lt 100 ] && kill -0 "$SEND_PID" 2>/dev/null; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep "$(awk "BEGIN { srand($k * 7919); printf \"%.2f\", rand() * 0.2 }")"
 	kill -9 "$SEND_PID" 2>/dev/null
 	wait "$SEND_PID" 2>/dev/null || true
 	SEND_PID=""

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 SMTP_PIDS=""
-trap 'rc=$?; for p in $SMTP_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"; exit $rc' EXIT
+trap 'rc=$?; for p in $SMTP_PIDS; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"; exit $rc' EXIT
 
 S=$T/site
 MC="$PY $here/mailcheck.py"

@@ -90,6 +90,17 @@ struct tpl_value view_breadcrumb(struct arena *a, const struct render_site *site
 struct tpl_value view_feeds(struct arena *a, const struct render_site *site, const char *root,
                             const char *lang, const char *dir, bool json);
 /*
+ * Markdown (a lead, a body, a description) as HTML for the page whose
+ * root prefix is root (view_root()): site-absolute links made relative,
+ * raw HTML sanitised or escaped as site->raw_html says (view_markdown.c).
+ * NULL for empty or failed input; arena-owned.
+ */
+const char *view_markdown(struct arena *a, const struct render_site *site, const char *root,
+                          const char *md);
+/* The same into out (appended).  0 or -1. */
+int view_markdown_buf(const struct render_site *site, const char *root, const char *md,
+                      size_t n, struct buf *out);
+/*
  * The subscribe form's values for a page of lang whose root prefix is
  * root (page_newsletter.c); null when the site has no newsletter.
  */

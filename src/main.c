@@ -27,6 +27,8 @@ static const struct cli_cmd commands[] = {
 	{"reclaim", cmd_reclaim, "free the space of replaced pages", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},
 	{"demo", cmd_demo, "create the demo site and serve it", NULL},
+	{"subscriber", cmd_subscriber, "list, add, remove, import newsletter readers", NULL},
+	{"newsletter", cmd_newsletter, "compose, preview, send newsletter issues", NULL},
 };
 
 static void usage(FILE *f)
@@ -41,7 +43,7 @@ static void usage(FILE *f)
 	           "  --version  print the version\n\n"
 	           "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s  %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s  %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun tamizdat COMMAND --help for a command's options; see tamizdat(1).\n");
 }
 

@@ -70,5 +70,7 @@ int cmd_publish(int argc, char **argv);
 int cmd_reclaim(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_subscriber(int argc, char **argv);
+int cmd_newsletter(int argc, char **argv);
 
 #endif

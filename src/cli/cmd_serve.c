@@ -8,9 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mail/mailcfg.h"
 #include "publish/publish.h"
 #include "util/log.h"
 #include "web/http.h"
+#include "web/subscribe.h"
 
 static const char usage[] =
         "tamizdat serve [--listen ADDR] [--port N] [--threads N]\n"
@@ -58,23 +60,31 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigned threads)
 {
 	struct http_config hc = {0};
-	const struct http_route routes[] = {
-		{"/", wp_query, site, true},
-		{"/index.php", wp_query, site, true},
-	};
 	struct http_header onion;
+	struct http_route routes[8] = {
+	        {"/", wp_query, site, true},
+	        {"/index.php", wp_query, site, true},
+	};
+	struct subscribe *sb = NULL;
+	size_t nroutes = 2;
 	char *onion_value = NULL;
 	int rc = EXIT_OK;
 
 	if (cli_publish(site, false) != EXIT_OK)
 		return EXIT_FAIL;
+	/* The dynamic routes: what a static copy of public/ cannot do. */
+	if (site->mail && site->mail->enabled) {
+		if ((sb = subscribe_new(site)) == NULL)
+			return cli_fail_reason();
+		routes[nroutes++] = (struct http_route){"/newsletter/", subscribe_handle, sb};
+	}
+	hc.routes = routes;
+	hc.nroutes = nroutes;
 	hc.root = site->public_dir;
 	hc.listen = listen ? listen : site->cfg.listen;
 	hc.port = port;
 	hc.threads = threads;
 	hc.quiet = cli.quiet;
-	hc.routes = routes;
-	hc.nroutes = NELEM(routes);
 	if (*site->cfg.onion) {
 		const char *o = site->cfg.onion;
 		size_t n = strlen(o);
@@ -87,6 +97,7 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	}
 	if (http_serve(&hc) != 0)
 		rc = cli_fail("%s", log_reason());
+	subscribe_free(sb);
 	free(onion_value);
 	return rc;
 }
@@ -94,11 +105,11 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"listen", required_argument, NULL, 'l'},
-		{"port", required_argument, NULL, 'p'},
-		{"threads", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	        {"listen", required_argument, NULL, 'l'},
+	        {"port", required_argument, NULL, 'p'},
+	        {"threads", required_argument, NULL, 't'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	const char *listen = NULL;
 	long port = -1;
@@ -108,13 +119,17 @@ int cmd_serve(int argc, char **argv)
 
 	while ((c = cli_getopt(argc, argv, "l:p:t:h", opts, usage)) != -1) {
 		switch (c) {
-		case 'l': listen = optarg; break;
+		case 'l':
+			listen = optarg;
+			break;
 		case 'p':
 			port = strtol(optarg, NULL, 10);
 			if (port < 0 || port > 65535)
 				return cli_fail("--port must be from 0 to 65535");
 			break;
-		case 't': threads = (unsigned)atoi(optarg); break;
+		case 't':
+			threads = (unsigned)atoi(optarg);
+			break;
 		}
 	}
 	if (optind != argc)

@@ -163,6 +163,7 @@ int render_article_page(const struct render_site *site, struct arena *a,
 	vmap_value(&page, "breadcrumb", view_breadcrumb(a, site, root, m->chain, m->nchain));
 	vmap_bool(&page, "has_breadcrumb", true);
 	vmap_str(&page, "current", art->title);
+	vmap_value(&page, "subscribe", view_subscribe(a, site, root, art->lang));
 	ctx = vmap_done(&page);
 	rc = view_render(site, "article", &ctx, out);
 	buf_finish(&dirb);

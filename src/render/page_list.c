@@ -157,6 +157,10 @@ int render_list_page(const struct render_site *site, struct arena *a, const stru
 			         view_href(a, root, view_printf(a, "%s/page/%zu", m->dir, m->older)));
 		vmap_value(&page, "pager", vmap_done(&pager));
 	}
+	/* The language's home page offers the newsletter; archive pages do not. */
+	if (m->kind == RENDER_LIST_SECTION && !m->chunk && m->nchain &&
+	    m->chain[m->nchain - 1]->depth == 0)
+		vmap_value(&page, "subscribe", view_subscribe(a, site, root, m->lang));
 	ctx = vmap_done(&page);
 	return view_render(site, "list", &ctx, out);
 }

@@ -26,6 +26,7 @@
 
 struct arena;
 struct i18n;
+struct mailcfg;
 struct tpl_set;
 
 /* What every page shares; read-only during a build. */
@@ -38,6 +39,8 @@ struct render_site {
 	 * rest of the rendered text; false escapes it, shown as text.
 	 */
 	bool raw_html;
+	/* The newsletter's settings (mail/mailcfg.h); NULL or disabled: no subscribe form. */
+	const struct mailcfg *newsletter;
 };
 
 /* An article as a list shows it: the article (no body) and its section. */

@@ -100,6 +100,12 @@ const char *view_markdown(struct arena *a, const struct render_site *site, const
 /* The same into out (appended).  0 or -1. */
 int view_markdown_buf(const struct render_site *site, const char *root, const char *md,
                       size_t n, struct buf *out);
+/*
+ * The subscribe form's values for a page of lang whose root prefix is
+ * root (page_newsletter.c); null when the site has no newsletter.
+ */
+struct tpl_value view_subscribe(struct arena *a, const struct render_site *site, const char *root,
+                                const char *lang);
 /* A short plain-text summary of an article: its lead, or its excerpt. */
 const char *view_summary(const struct article *art);
 

@@ -10,6 +10,8 @@
 #include <spawn.h>
 #include <unistd.h>
 
+#include "mail/mailcfg.h"
+#include "mail/newsletter.h"
 #include "render/i18n.h"
 #include "store/store.h"
 #include "util/fsutil.h"
@@ -93,6 +95,9 @@ int site_open(struct site *site, const char *dir, int flags)
 	if (store_open(site->db_path, (flags & SITE_READONLY) ? STORE_READONLY : 0,
 	               &site->store) != STORE_OK)
 		goto fail;
+	if ((site->mail = nl_site_open(site->config_path, &site->cfg, site->store,
+	                               flags & SITE_READONLY)) == NULL)
+		goto fail;
 	if (!(flags & SITE_NO_THEME)) {
 		path = join(dir, "locales");
 		site->i18n = i18n_load(path);
@@ -111,6 +116,7 @@ int site_open(struct site *site, const char *dir, int flags)
 	site->rs.theme = site->theme.templates;
 	/* Raw HTML in Markdown is kept and sanitised (render/view_markdown.c). */
 	site->rs.raw_html = true;
+	site->rs.newsletter = site->mail;
 	return 0;
 fail:
 	site_close(site);
@@ -120,6 +126,7 @@ fail:
 void site_close(struct site *site)
 {
 	store_close(site->store);
+	mailcfg_free(site->mail);
 	site_reclaim(site);
 	free(site->graveyard_dir);
 	i18n_free(site->i18n);

@@ -20,6 +20,7 @@
 
 struct store;
 struct i18n;
+struct mailcfg;
 
 struct site {
 	char *dir;
@@ -32,6 +33,7 @@ struct site {
 	struct i18n *i18n;
 	struct theme theme;
 	struct render_site rs; /* points into the above */
+	struct mailcfg *mail;  /* [smtp] and [newsletter] (mail/mailcfg.h) */
 };
 
 /* Flags for site_open(). */

@@ -1,0 +1,167 @@
+#!/bin/sh
+# End-to-end: how the sender talks to real SMTP servers (aiosmtpd, started
+# here): STARTTLS with a login from the configuration, TLS from the first
+# byte with the login in TAMIZDAT_SMTP_URL, a certificate that is not
+# trusted, no password in error messages; connection reuse within the
+# configured concurrency, the overall rate and a per-domain throttle,
+# measured from the times the server received each message.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+SMTP_PIDS=""
+trap 'rc=$?; for p in $SMTP_PIDS; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"; exit $rc' EXIT
+
+S=$T/site
+MC="$PY $here/mailcheck.py"
+
+start_smtp() { # start_smtp NAME [ARGS...]: sets NAME_PORT
+	name=$1
+	shift
+	p=$(free_port)
+	eval "${name}_PORT=$p"
+	$PY "$here/smtp_server.py" "$p" "$T/$name" "$@" >"$T/$name.out" 2>&1 &
+	SMTP_PIDS="$SMTP_PIDS $!"
+}
+wait_smtp() {
+	for name in "$@"; do
+		i=0
+		until grep -q ready "$T/$name.out" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	done
+}
+# received MAILDIR: how many messages the server took.
+received() { if [ -f "$1/log" ]; then wc -l <"$1/log"; else echo 0; fi; }
+# span MAILDIR PATTERN: seconds between the first and the last message to matching recipients.
+span() { awk -v p="$2" '$1 ~ p { if (n++ == 0) a = $3; b = $3 } END { printf "%.2f", b - a }' "$1/log"; }
+# conns MAILDIR: how many connections carried its messages.
+conns() { awk '{ print $2 }' "$1/log" | sort -u | wc -l; }
+# issue TITLE: publishes an article and composes an issue of it.
+issue() {
+	printf -- '---\ntitle: "%s"\nlang: en\nlead: "A lead."\n---\nBody.\n' "$1" >"$T/a.md"
+	tz -C "$S" -q article add "$T/a.md"
+	tz -C "$S" -q newsletter compose
+}
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 \
+	-subj /CN=localhost -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" >/dev/null 2>&1
+start_smtp stls --starttls "$T/cert.pem" "$T/key.pem" --auth news:s3cret
+start_smtp tls --tls "$T/cert.pem" "$T/key.pem" --auth news:s3cret
+start_smtp plain
+wait_smtp stls tls plain
+unset TAMIZDAT_SMTP_URL
+
+tz init "$S" --lang en --base-url https://news.example.org/ >/dev/null 2>&1
+cat >>"$S/tamizdat.ini" <<EOF
+
+[smtp]
+url = smtp://127.0.0.1:$stls_PORT
+starttls = require
+ca_file = $T/cert.pem
+user = news
+password = s3cret
+concurrency = 2
+timeout = 10
+
+[newsletter]
+from = news@example.org
+lists = weekly
+EOF
+{
+	echo "email,languages,status"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		echo "r$i@example.org,en,confirmed"
+		echo "s$i@slow.example.net,en,confirmed"
+	done
+} >"$T/readers.csv"
+tz -C "$S" -q subscriber import "$T/readers.csv"
+
+# ---- STARTTLS and a login from the configuration -----------------------------
+issue "Over STARTTLS"
+check "send over STARTTLS with a login" tz -C "$S" -q newsletter send
+check "every reader's copy arrived over STARTTLS" test "$(received "$T/stls")" = 20
+check "a digest, as sent" $MC digest "$T/stls" r1@example.org https://news.example.org/
+
+# ---- unsubscribing by mail (the List-Unsubscribe mailto) ----------------------
+# The reader's client mails the mailto address with its subject; the mail
+# server pipes that mail to subscriber unsubscribe-mail.
+mailto=$($PY - "$T/stls" r2@example.org <<'PY'
+import email, email.policy, glob, re, sys, urllib.parse
+for p in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_bytes(open(p, "rb").read(), policy=email.policy.default)
+    if m["X-Envelope-To"] == sys.argv[2]:
+        u = re.search(r"<mailto:([^>]+)>", str(m["List-Unsubscribe"])).group(1)
+        addr, q = u.split("?", 1)
+        print(addr, urllib.parse.parse_qs(q)["subject"][0])
+PY
+)
+subject=${mailto#* }
+check "the mailto goes to the sender's address" test "${mailto%% *}" = news@example.org
+printf 'From: r2@example.org\r\nTo: news@example.org\r\nSubject: Re: %s\r\n\r\n\r\n' \
+	"$(echo "$subject" | sed 's/.$/A/')" >"$T/forged.eml"
+fails_with "not genuine" tz -C "$S" subscriber unsubscribe-mail "$T/forged.eml"
+check "a forged token removes no one" sh -c "'$TZ_BIN' -C '$S' subscriber list | grep -q r2@example.org"
+printf 'From: r2@example.org\r\nTo: news@example.org\r\nSubject:\r\n %s\r\n\r\n\r\n' "$subject" >"$T/unsub.eml"
+check "unsubscribe by mail (a folded subject)" sh -c "'$TZ_BIN' -C '$S' -q subscriber unsubscribe-mail <'$T/unsub.eml'"
+check "the reader is gone" sh -c "! '$TZ_BIN' -C '$S' subscriber list | grep -q r2@example.org"
+check "the address is suppressed" sh -c "'$TZ_BIN' -C '$S' subscriber counts | grep -qx 'suppressed	1'"
+check "the same mail twice is harmless" tz -C "$S" -q subscriber unsubscribe-mail "$T/unsub.eml"
+printf 'Subject: hello\r\n\r\nunsubscribe %s\r\n' "$subject" >"$T/nosubj.eml"
+fails_with "subject is not" tz -C "$S" subscriber unsubscribe-mail "$T/nosubj.eml"
+tz -C "$S" -q subscriber add r2@example.org --lang en --confirmed --force
+
+# ---- TLS from the start, the login in TAMIZDAT_SMTP_URL ----------------------
+sed -i '/^user = \|^password = /d' "$S/tamizdat.ini"
+issue "Over TLS"
+check "send over TLS with the login in the URL" \
+	env TAMIZDAT_SMTP_URL="smtps://news:s3cret@127.0.0.1:$tls_PORT" "$TZ_BIN" -C "$S" -q newsletter send
+check "every reader's copy arrived over TLS" test "$(received "$T/tls")" = 20
+
+# ---- refusals: no login, an untrusted certificate, no password in messages --
+issue "Refused"
+fails_with "" env TAMIZDAT_SMTP_URL="smtps://127.0.0.1:$tls_PORT" "$TZ_BIN" -C "$S" -q newsletter send
+check "no login, nothing accepted" test "$(received "$T/tls")" = 20
+sed -i '/^ca_file = /d' "$S/tamizdat.ini"
+fails_with "" env TAMIZDAT_SMTP_URL="smtps://news:s3cret@127.0.0.1:$tls_PORT" "$TZ_BIN" -C "$S" -q newsletter send
+check "an untrusted certificate: nothing sent" test "$(received "$T/tls")" = 20
+fails_with "cannot reach the SMTP server smtps://127.0.0.1:" \
+	env TAMIZDAT_SMTP_URL="smtps://news:s3cret@127.0.0.1:$(free_port)" "$TZ_BIN" -C "$S" -q newsletter send
+check "the password is not in the message" sh -c "! grep -q s3cret '$T/err'"
+tz -C "$S" newsletter status --issue 3 >"$T/st3"
+check "the refused issue stays queued" grep -q "queued 20" "$T/st3"
+
+# ---- connection reuse within the concurrency --------------------------------
+export TAMIZDAT_SMTP_URL=smtp://127.0.0.1:$plain_PORT
+sed -i 's/^starttls = .*/starttls = never/' "$S/tamizdat.ini"
+check "send the queued issue elsewhere" tz -C "$S" -q newsletter send
+check "all 20 arrived" test "$(received "$T/plain")" = 20
+check "at most 2 connections for 20 messages (reuse, concurrency 2): $(conns "$T/plain")" \
+	test "$(conns "$T/plain")" -le 2
+rm -rf "$T/plain"/*
+
+# ---- the overall rate ---------------------------------------------------------
+sed -i 's/^concurrency = .*/concurrency = 4\nrate = 10/' "$S/tamizdat.ini"
+issue "At ten a second"
+# The sender runs under a terminal so that its bar shows; status --watch
+# follows it from another process until the queue is settled.
+script -qec "'$TZ_BIN' -C '$S' newsletter send" /dev/null >"$T/send.tty" 2>&1 &
+SEND_PID=$!
+SMTP_PIDS="$SMTP_PIDS $SEND_PID"
+script -qec "'$TZ_BIN' -C '$S' newsletter status --issue 4 --watch" /dev/null >"$T/watch.tty" 2>&1
+check "send at a rate" wait "$SEND_PID"
+check "the sender shows a progress bar" grep -q "100% 20/20" "$T/send.tty"
+check "status --watch shows a progress bar" grep -q "sending \[.*\] 100% 20/20" "$T/watch.tty"
+check "status --watch ends when the issue is sent" grep -q "done	queued 0	sending 0	sent 20" "$T/watch.tty"
+check "all 20 arrived at a rate" test "$(received "$T/plain")" = 20
+# 20 messages at 10 a second with a burst of one: 1.9 s at least.
+check "20 messages at 10/s take 1.8 s or more ($(span "$T/plain" .))" \
+	awk "BEGIN { exit !($(span "$T/plain" .) >= 1.8) }"
+rm -rf "$T/plain"/*
+
+# ---- a per-domain throttle ----------------------------------------------------
+sed -i 's/^rate = .*/rate = 0\ndomain_rate = slow.example.net:5/' "$S/tamizdat.ini"
+issue "Slowly to one domain"
+check "send with a domain throttle" tz -C "$S" -q newsletter send
+check "all 20 arrived through the throttle" test "$(received "$T/plain")" = 20
+check "10 messages to the throttled domain at 5/s take 1.5 s or more ($(span "$T/plain" slow))" \
+	awk "BEGIN { exit !($(span "$T/plain" slow) >= 1.5) }"
+check "the other domain is not held back ($(span "$T/plain" '@example.org'))" \
+	awk "BEGIN { exit !($(span "$T/plain" '@example.org') < 1.0) }"
+finish

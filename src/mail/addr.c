@@ -192,6 +192,18 @@ static int parse_domain(const char *d, size_t n, struct addr *out)
 		return -1;
 	}
 	r = idn2_to_unicode_8z8z(ascii, &uni, 0);
+	if (r == IDN2_OK) {
+		/*
+		 * An xn-- label that is not the encoding of its own Unicode
+		 * form (bad punycode) would not read back the same: refuse it.
+		 */
+		char *again = NULL;
+		if (idn2_to_ascii_8z(uni, &again, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) !=
+		            IDN2_OK ||
+		    strcmp(again, ascii) != 0)
+			r = IDN2_ENCODING_ERROR;
+		free(again);
+	}
 	if (r != IDN2_OK || strlen(uni) >= sizeof(out->udomain)) {
 		free(ascii);
 		free(uni);

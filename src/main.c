@@ -25,6 +25,7 @@ static const struct cli_cmd commands[] = {
 	{"publish", cmd_publish, "publish pending changes", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},
 	{"demo", cmd_demo, "create the demo site and serve it", NULL},
+	{"user", cmd_user, "add, list, disable accounts of the web admin", NULL},
 };
 
 static void usage(FILE *f)

@@ -131,8 +131,9 @@ enum store_status store_article_get(struct store *s, struct arena *a, int64_t id
 enum store_status store_article_find(struct store *s, struct arena *a, const char *lang,
                                      const char *slug, int flags, struct article *out);
 /*
- * Sets the status; publishing an article without a date dates it now.
- * Moving to trash keeps the previous status to restore it later.
+ * Sets the status; publishing an article without a date, or dated in the
+ * future (scheduled, then published early), dates it now.  Moving to
+ * trash keeps the previous status to restore it later.
  */
 enum store_status store_article_set_status(struct store *s, int64_t id,
                                            enum article_status status);

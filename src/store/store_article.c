@@ -802,7 +802,8 @@ static enum store_status set_status(struct store *s, int64_t id, enum article_st
 	if (old.status == status && (new_date < 0 || new_date == old.date))
 		goto out;
 	date = new_date >= 0 ? new_date : old.date;
-	if (status == ST_PUBLISHED && date == 0)
+	/* Published now: not "never", and not at a time still to come (a schedule cut short). */
+	if (status == ST_PUBLISHED && new_date < 0 && (date == 0 || date > store_now()))
 		date = store_now();
 	st = store_stmt(s, "UPDATE article SET status = ?, date = ?, updated = ?, "
 	                   "prev_status = CASE WHEN ?1 = 'trash' THEN status ELSE prev_status END "

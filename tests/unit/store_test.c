@@ -487,9 +487,16 @@ TEST(actor_schedule_due_and_status_log)
 	CHECK_INTEQ(store_article_due(s, a, 2100000000, 1, &due, &n), STORE_OK);
 	CHECK_INTEQ(n, 1);
 	store_set_actor(s, 3, NULL);
+	setenv("TAMIZDAT_NOW", "2100000000", 1);
 	CHECK_INTEQ(store_article_set_status(s, id, ST_PUBLISHED), STORE_OK);
 	CHECK_INTEQ(store_article_get(s, a, id, 0, &now), STORE_OK);
 	CHECK_INTEQ(now.date, 2000000000); /* published at its scheduled date */
+	/* Published before its time: dated now, not in the future. */
+	setenv("TAMIZDAT_NOW", "1800000000", 1);
+	CHECK_INTEQ(store_article_set_status(s, id2, ST_PUBLISHED), STORE_OK);
+	unsetenv("TAMIZDAT_NOW");
+	CHECK_INTEQ(store_article_get(s, a, id2, 0, &now), STORE_OK);
+	CHECK_INTEQ(now.date, 1800000000);
 	CHECK_INTEQ(store_status_log(s, a, id, &log, &n), STORE_OK);
 	CHECK_INTEQ(n, 3);
 	CHECK_STREQ(log[0].from, "scheduled");

@@ -11,8 +11,13 @@
 	var form = document.querySelector('form[data-guard]');
 	if (form) {
 		var dirty = false;
-		form.addEventListener('input', function () { dirty = true; });
-		form.addEventListener('submit', function () { dirty = false; });
+		// Fields of other forms placed inside it (form="...") do not count.
+		form.addEventListener('input', function (e) {
+			if (e.target.form === form)
+				dirty = true;
+		});
+		// Any form sent from the page is a deliberate leave.
+		document.addEventListener('submit', function () { dirty = false; }, true);
 		window.addEventListener('beforeunload', function (e) {
 			if (dirty) {
 				e.preventDefault();

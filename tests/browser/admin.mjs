@@ -9,7 +9,10 @@
 // Ukrainian translation; publishes both (as the editor); opens the public
 // page and finds the breadcrumb and the link to the translation; schedules
 // an article and sees it appear when the server publishes it; edits an
-// article and restores an old revision; and visits every other admin page.
+// article and restores an old revision; saves the site settings; adds a
+// French-speaking editor limited to one section, who sets his password
+// through the link and refuses a proposal; trashes and restores; and
+// visits every other admin page.
 // axe-core audits every admin page visited: any serious or critical
 // violation fails the test.  A Content-Security-Policy report, a console
 // error or a failed request for an admin asset fails it too.  Screenshots
@@ -243,6 +246,45 @@ try {
 	}
 	await snap(boss.page, 'settings');
 
+	// Site settings: a new tagline, kept on the page after saving.
+	await go(boss.page, '/admin/settings');
+	await boss.page.fill('#f-tagline', 'Вести оттуда');
+	await submit(boss.page, 'form[action="/admin/settings"] button[type=submit]');
+	check(await boss.page.isVisible('.notice'), 'settings are saved');
+	check(await boss.page.inputValue('#f-tagline') === 'Вести оттуда', 'the saved tagline shows');
+
+	// A new account made in the users page: an editor limited to ru/europe,
+	// in French, who sets a password through the one-time link.
+	await go(boss.page, '/admin/users');
+	await boss.page.fill('#f-email', 'fred@example.org');
+	await boss.page.fill('#f-name', 'Fred');
+	await boss.page.selectOption('#f-role', 'editor');
+	await boss.page.selectOption('#f-ui_lang', 'fr');
+	await boss.page.selectOption('#f-sections', await optionValue(boss.page, '#f-sections', 'ru/europe'));
+	await submit(boss.page, 'form[action="/admin/users"] button[type=submit]');
+	const link = await boss.page.inputValue('#f-link');
+	check(link.startsWith(`${base}/admin/password?token=`), 'adding a user shows a set-password link');
+	check((await boss.page.textContent('table')).includes('fred@example.org'), 'the new user is listed');
+	await audit(boss.page, 'users with a link');
+	const fred = await person('limited editor');
+	await fred.page.goto(link, { waitUntil: 'load' });
+	check((await fred.page.textContent('main')).includes('fred@example.org'), 'the link names the account');
+	await audit(fred.page, 'set password');
+	await fred.page.fill('#f-password', PW);
+	await fred.page.fill('#f-password2', PW);
+	await submit(fred.page, 'form[action="/admin/password"] button[type=submit]');
+	check(new URL(fred.page.url()).pathname === '/admin/login', 'setting the password leads to the login page');
+	await login(fred, 'fred@example.org');
+	check((await fred.page.textContent('h1')).includes('Tableau de bord'), 'the new editor sees the admin in French');
+	await audit(fred.page, 'dashboard (fr)');
+	await snap(fred.page, 'dashboard-fr');
+	await go(fred.page, '/admin/articles/new');
+	const offered = await fred.page.$$eval('#f-section option', (os) => os.filter((o) => o.value).map((o) => o.textContent.trim()));
+	check(offered.length > 0 && offered.every((t) => t.includes('(ru/europe')),
+		`a limited editor is offered only his sections (${offered.join(' | ')})`);
+	check(await go(fred.page, '/admin/users') === 403, 'a limited editor cannot open the users page');
+	check(await go(fred.page, '/admin/settings') === 403, 'nor the settings');
+
 	// The contributor writes in Russian, previews, proposes.
 	await login(cora, 'cora@example.org');
 	check((await cora.page.textContent('h1')).includes('Панель'), 'the contributor sees the admin in Russian');
@@ -318,6 +360,28 @@ try {
 		await Promise.all([ed.page.waitForNavigation(), tr.click()]);
 		check((await ed.page.textContent('h1')).includes('Зима в Харкові'), 'the link leads to the translation');
 	}
+
+	// A proposal refused, then trashed and restored, all by clicking.
+	await go(cora.page, '/admin/articles/new');
+	await cora.page.selectOption('#f-lang', 'ru');
+	await cora.page.selectOption('#f-section', await optionValue(cora.page, '#f-section', '(ru/europe)'));
+	await cora.page.fill('#f-title', 'Слабая заметка');
+	await cora.page.fill('#f-body', 'Черновик.');
+	await submit(cora.page, 'button[name=action][value=save_propose]');
+	const weak = new URL(cora.page.url()).pathname;
+	check(await cora.page.isVisible('.status-proposed'), 'a second article is proposed');
+	await go(fred.page, weak);
+	await submit(fred.page, 'button[form=wf][value=refuse]');
+	check(await fred.page.isVisible('.status-refused'), 'the limited editor refuses it in his section');
+	await go(cora.page, weak);
+	check(await cora.page.isVisible('.status-refused'), 'the contributor sees it refused');
+	check(!(await cora.page.$('button[form=wf][value=publish]')), 'and still cannot publish it');
+	await go(ed.page, weak);
+	await submit(ed.page, 'button[form=wf][value=trash]');
+	check(await ed.page.isVisible('.status-trash'), 'the editor moves it to the trash');
+	await audit(ed.page, 'editor (trash)');
+	await submit(ed.page, 'button[form=wf][value=restore]');
+	check(!(await ed.page.isVisible('.status-trash')), 'and restores it');
 
 	// Scheduling: the server publishes it a few seconds later.
 	await go(ed.page, '/admin/articles/new');

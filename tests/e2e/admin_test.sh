@@ -413,6 +413,31 @@ get e "articles?q=%D0%97%D0%B8%D0%BC%D0%B0&status=published" >/dev/null
 check "text filter" has "Зима в Харькове"
 get e "articles?section=$UK_EU" >/dev/null
 check "section filter" sh -c "grep -q 'Зима в Харкові' '$T/page' && ! grep -q 'Зима в Харькове<' '$T/page'"
+get e authors >/dev/null
+ANNA=$(grep -o 'href="/admin/authors/[0-9]*">Анна Карова' "$T/page" | sed 's|.*authors/\([0-9]*\).*|\1|')
+get e "articles?author=$ANNA" >/dev/null
+check "author filter keeps her article" has "Зима в Харькове<"
+check "author filter drops the others" sh -c "! grep -q 'English news' '$T/page'"
+# Paging: 30 drafts by the second contributor, 25 to a page.
+get p1 articles/new >/dev/null
+tok=$(token)
+i=1
+while [ $i -le 30 ]; do
+	curl -s -b "$T/p1" -o /dev/null --data-urlencode "csrf=$tok" --data-urlencode lang=en \
+		--data-urlencode section="$EN_NEWS" --data-urlencode "title=Page test $i" \
+		--data-urlencode action=save "$U/articles/new"
+	i=$((i + 1))
+done
+get e "articles?q=Page+test" >/dev/null
+check "first page holds 25" test "$(grep -o '>Page test [0-9]*<' "$T/page" | wc -l)" = 25
+check "first page links to the next" has 'rel="next"'
+next=$(grep -o 'href="/admin/articles?[^"]*" rel="next"' "$T/page" | sed 's|href="/admin/||;s|" rel.*||;s|&amp;|\&|g')
+get e "$next" >/dev/null
+check "second page holds the rest" test "$(grep -o '>Page test [0-9]*<' "$T/page" | wc -l)" = 5
+check "second page links back" has 'rel="prev"'
+check "status filter: drafts" test "$(get e "articles?q=Page+test&status=draft" >/dev/null; grep -c '>Page test' "$T/page")" = 25
+check "status filter: none published" test "$(get e "articles?q=Page+test&status=published" >/dev/null; grep -c '>Page test' "$T/page")" = 0
+check "contributors see only their own" test "$(get c "articles?q=Page+test" >/dev/null; grep -c '>Page test' "$T/page")" = 0
 check "junk filters are ignored" test "$(get e "articles?lang=xx&status=zzz&section=abc&page=-3&author=%FF")" = 200
 
 kill "$SERVER_PID"

@@ -97,7 +97,7 @@ static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 	case JOB_LIST:
 		return pub_page_list_from(c, &j->list, 1);
 	case JOB_LANG:
-		return pub_page_language(c, j->lang);
+		return pub_page_language(c, j->lang, true);
 	case JOB_SITEMAP:
 		return pub_page_sitemap(c, j->lang, j->id);
 	case JOB_REDIRECT: {
@@ -134,7 +134,7 @@ static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 		return rc;
 	}
 	case JOB_ROOT:
-		return pub_page_root(c);
+		return pub_page_root(c, true);
 	}
 	return 0;
 }
@@ -154,7 +154,8 @@ static void *work(void *arg)
 	buf_init(&c.body);
 	if (wk->main) {
 		c.store = b->site->store;
-	} else if (store_open(b->site->db_path, STORE_READONLY, &c.store) != STORE_OK) {
+	} else if (store_open(b->site->db_path, STORE_READONLY, &c.store) != STORE_OK ||
+	           store_set_bulk(c.store) != STORE_OK) {
 		pthread_mutex_lock(&b->lock);
 		snprintf(b->error, sizeof(b->error), "%s", log_reason());
 		pthread_mutex_unlock(&b->lock);
@@ -329,6 +330,18 @@ static long ncores(void)
 
 int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_stats *stats)
 {
+	int lock = pub_lock(site), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = pub_build_unlocked(site, opts, stats);
+	pub_unlock(lock);
+	return rc;
+}
+
+int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
+                       struct pub_stats *stats)
+{
 	struct build *b = xcalloc(1, sizeof(*b));
 	struct worker *wk = NULL;
 	struct timespec t0, t1;
@@ -350,7 +363,7 @@ int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_s
 	if (fs_mkdirs(site->public_dir) != 0)
 		goto out;
 	b->fresh = dir_empty(site->public_dir);
-	if (store_begin_read(site->store) != STORE_OK)
+	if (store_set_bulk(site->store) != STORE_OK || store_begin_read(site->store) != STORE_OK)
 		goto out;
 	if (pub_data_snapshot(&b->data, site->store, &site->cfg) != 0) {
 		store_rollback(site->store);

@@ -8,14 +8,17 @@
  */
 #include "publish/pub_int.h"
 
-#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <libdeflate.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "site/site.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 
@@ -83,34 +86,6 @@ static bool gz_current(const char *gzpath)
 	       (b.st_mtim.tv_sec == a.st_mtim.tv_sec && b.st_mtim.tv_nsec >= a.st_mtim.tv_nsec);
 }
 
-/* Removes temporary files a killed publish left for the file at full. */
-static void remove_leftovers(const char *full)
-{
-	char dir[4096], prefix[512];
-	const char *slash = strrchr(full, '/');
-	struct dirent *e;
-	size_t plen;
-	DIR *d;
-
-	if (slash == NULL || (size_t)(slash - full) >= sizeof(dir))
-		return;
-	memcpy(dir, full, (size_t)(slash - full));
-	dir[slash - full] = '\0';
-	plen = (size_t)snprintf(prefix, sizeof(prefix), ".%s.", slash + 1);
-	if (plen >= sizeof(prefix) || (d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		size_t n = strlen(e->d_name);
-		if (n > plen + 4 && strncmp(e->d_name, prefix, plen) == 0 &&
-		    strcmp(e->d_name + n - 4, ".tmp") == 0) {
-			char p[8192];
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-	}
-	closedir(d);
-}
-
 static void track(struct pub_writer *w, const char *path)
 {
 	if (!w->track)
@@ -125,7 +100,8 @@ static void track(struct pub_writer *w, const char *path)
 int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n)
 {
 	char full[4096];
-	int flags = w->fresh ? FS_NO_COMPARE : 0;
+	/* The publish lock makes this the only writer: fixed temporary names. */
+	int flags = (w->fresh ? FS_NO_COMPARE : 0) | FS_FIXED_TEMP;
 	enum fs_write_result r;
 	int len;
 
@@ -134,14 +110,6 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 		return log_fail("path too long: %s", path);
 	w->pages++;
 	track(w, path);
-	if (w->clean_leftovers) {
-		remove_leftovers(full);
-		if (w->gzip && compressible(path)) {
-			char gz[4100];
-			snprintf(gz, sizeof(gz), "%s.gz", full);
-			remove_leftovers(gz);
-		}
-	}
 	r = fs_write_atomic(full, data, n, flags);
 	if (r == FS_WRITE_ERROR)
 		return -1;
@@ -202,4 +170,29 @@ int pub_unlink(struct pub_writer *w, const char *path)
 			break;
 	}
 	return 0;
+}
+
+int pub_lock(struct site *site)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/.publish.lock", site->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return log_fail("cannot open %s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			int e = errno;
+			close(fd);
+			return log_fail("cannot lock %s: %s", path, strerror(e));
+		}
+	}
+	return fd;
+}
+
+void pub_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the lock */
 }

@@ -15,25 +15,36 @@
 
 #include "util/log.h"
 
-/* Appends s escaped for XML text and attribute values. */
+/*
+ * Appends s escaped for XML text and attribute values.  Control characters,
+ * which XML 1.0 does not allow, become spaces.  A table marks the bytes to
+ * replace, so that runs of ordinary text are copied whole.
+ */
 static void xml(struct buf *out, const char *s)
 {
-	const char *p, *start = s;
+	static const unsigned char special[256] = {
+		[0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+		[0x07] = 1, [0x08] = 1, [0x0b] = 1, [0x0c] = 1, [0x0e] = 1, [0x0f] = 1,
+		[0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1,
+		[0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+		[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['&'] = 1, ['<'] = 1,
+		['>'] = 1, ['"'] = 1, ['\''] = 1,
+	};
+	const unsigned char *p = (const unsigned char *)s, *start = p;
 
-	for (p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
+	for (;; p++) {
 		const char *rep;
-		switch (c) {
+		while (*p && !special[*p])
+			p++;
+		if (*p == '\0')
+			break;
+		switch (*p) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&apos;"; break;
-		default:
-			/* Control characters are not allowed in XML 1.0. */
-			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-				continue;
-			rep = " ";
+		default: rep = " ";
 		}
 		buf_put(out, start, (size_t)(p - start));
 		buf_puts(out, rep);

@@ -965,12 +965,13 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 	"AND (?2 = 0 OR a.section_id IN (SELECT descendant FROM section_closure "                   \
 	"WHERE ancestor = ?2)) "                                                                    \
 	"AND (CASE WHEN ?3 IS NULL THEN a.status != 'trash' ELSE a.status = ?3 END) "               \
-	"AND (?4 = 0 OR a.id IN (SELECT article_id FROM article_author WHERE "                     \
-	"author_id = ?4)) AND (?5 = 0 OR a.tgroup_id = ?5) "                                       \
-	"AND (?8 IS NULL OR (a.title || ' ' || a.surtitle || ' ' || a.subtitle || ' ' || a.slug) " \
+	"AND (?4 = 0 OR a.id IN (SELECT article_id FROM article_author WHERE "                      \
+	"author_id = ?4)) AND (?5 = 0 OR a.tgroup_id = ?5) "                                        \
+	"AND (?8 IS NULL OR (a.title || ' ' || a.surtitle || ' ' || a.subtitle || ' ' || a.slug) "  \
 	"LIKE ?8 ESCAPE '\\') "                                                                     \
 	"AND (?9 = 0 OR (SELECT user_id FROM revision r WHERE r.article_id = a.id "                 \
-	"ORDER BY r.id LIMIT 1) = ?9) "
+	"ORDER BY r.id LIMIT 1) = ?9) "                                                             \
+	"AND (?10 = 0 OR (a.date, a.id) < (?11, ?10)) "
 	static const char *const sql[] = {
 		"SELECT " ART_COLS ART_FROM LIST_WHERE
 		"ORDER BY a.date DESC, a.id DESC LIMIT ?6 OFFSET ?7",
@@ -1012,6 +1013,8 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 	sqlite3_bind_int64(st, 5, f->tgroup_id);
 	sqlite3_bind_int64(st, 6, f->limit ? (sqlite3_int64)f->limit : -1);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)f->offset);
+	sqlite3_bind_int64(st, 10, f->before_id);
+	sqlite3_bind_int64(st, 11, f->before_date);
 	v = arena_alloc(a, cap * sizeof(*v));
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (k == cap) {
@@ -1038,7 +1041,7 @@ enum store_status store_tgroup_members(struct store *s, struct arena *a, int64_t
 {
 	/* Its own query: the general list filter cannot use the group index. */
 	sqlite3_stmt *st = store_stmt(s, "SELECT " ART_COLS ART_FROM " WHERE a.tgroup_id = ? "
-	                                 "AND a.status = 'published' ORDER BY a.lang, a.id");
+	                                 "AND +a.status = 'published' ORDER BY a.lang, a.id");
 	size_t cap = 4, k = 0, i;
 	struct article *v;
 	enum store_status rc;
@@ -1189,7 +1192,7 @@ enum store_status store_article_ids(struct store *s, struct arena *a, const char
                                     int64_t lo, int64_t hi, int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM article WHERE id >= ? AND id < ? AND "
-	                                 "lang = ? AND status = 'published' ORDER BY id");
+	                                 "+lang = ? AND +status = 'published' ORDER BY id");
 	size_t cap = 64, k = 0;
 	int64_t *v;
 	int r;
@@ -1235,8 +1238,8 @@ enum store_status store_group_pairs(struct store *s, struct arena *a, const char
 {
 	sqlite3_stmt *st = store_stmt(
 	        s, "SELECT a.id, b.id FROM article a JOIN article b ON b.tgroup_id = a.tgroup_id "
-	           "AND b.id != a.id WHERE a.id >= ? AND a.id < ? AND a.lang = ? AND "
-	           "a.status = 'published' AND b.status = 'published' ORDER BY a.id, b.lang");
+	           "AND b.id != a.id WHERE a.id >= ? AND a.id < ? AND +a.lang = ? AND "
+	           "+a.status = 'published' AND +b.status = 'published' ORDER BY a.id, b.lang");
 	size_t cap = 16, k = 0;
 	int64_t *x, *y;
 	int r;
@@ -1266,6 +1269,91 @@ enum store_status store_group_pairs(struct store *s, struct arena *a, const char
 		return store_fail(s, "article");
 	*art = x;
 	*other = y;
+	*n = k;
+	return STORE_OK;
+}
+
+enum store_status store_sitemap_rows(struct store *s, struct arena *a, const char *lang,
+                                     int64_t lo, int64_t hi, struct store_sitemap_row **rows,
+                                     size_t *n)
+{
+	sqlite3_stmt *st;
+	struct store_sitemap_row *v;
+	struct buf dir = BUF_INIT;
+	size_t cap = 64, k = 0, i = 0;
+	int r;
+
+	st = store_stmt(s, "SELECT a.id, s.path, a.slug, max(a.date, a.updated) FROM article a "
+	                   "JOIN section s ON s.id = a.section_id WHERE a.id >= ? AND a.id < ? "
+	                   "AND +a.lang = ? AND +a.status = 'published' ORDER BY a.id");
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	store_bind_text(st, 3, lang);
+	v = arena_alloc(a, cap * sizeof(*v));
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			struct store_sitemap_row *w = arena_alloc(a, 2 * cap * sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		memset(&v[k], 0, sizeof(v[k]));
+		v[k].id = sqlite3_column_int64(st, 0);
+		v[k].lang = lang;
+		buf_reset(&dir);
+		model_article_dir(&dir, lang, (const char *)sqlite3_column_text(st, 1),
+		                  (const char *)sqlite3_column_text(st, 2));
+		v[k].dir = arena_strndup(a, dir.p, dir.n);
+		v[k].lastmod = sqlite3_column_int64(st, 3);
+		k++;
+	}
+	if (r != SQLITE_DONE) {
+		buf_finish(&dir);
+		return store_fail(s, "sitemap");
+	}
+	st = store_stmt(s, "SELECT a.id, b.lang, s.path, b.slug FROM article a JOIN article b ON "
+	                   "b.tgroup_id = a.tgroup_id AND b.id != a.id JOIN section s ON "
+	                   "s.id = b.section_id WHERE a.id >= ? AND a.id < ? AND +a.lang = ? AND "
+	                   "+a.status = 'published' AND +b.status = 'published' ORDER BY a.id, b.lang");
+	if (st == NULL) {
+		buf_finish(&dir);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	store_bind_text(st, 3, lang);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		struct store_sitemap_row *row;
+		while (i < k && v[i].id < id)
+			i++;
+		if (i == k || v[i].id != id)
+			continue;
+		row = &v[i];
+		if (row->nalt % 4 == 0) {
+			const char **l = arena_alloc(a, (row->nalt + 4) * sizeof(char *));
+			const char **d = arena_alloc(a, (row->nalt + 4) * sizeof(char *));
+			if (row->nalt) {
+				memcpy(l, row->alt_langs, row->nalt * sizeof(char *));
+				memcpy(d, row->alt_dirs, row->nalt * sizeof(char *));
+			}
+			row->alt_langs = l;
+			row->alt_dirs = d;
+		}
+		buf_reset(&dir);
+		model_article_dir(&dir, (const char *)sqlite3_column_text(st, 1),
+		                  (const char *)sqlite3_column_text(st, 2),
+		                  (const char *)sqlite3_column_text(st, 3));
+		row->alt_langs[row->nalt] = store_col_text(a, st, 1);
+		row->alt_dirs[row->nalt] = arena_strndup(a, dir.p, dir.n);
+		row->nalt++;
+	}
+	buf_finish(&dir);
+	if (r != SQLITE_DONE)
+		return store_fail(s, "sitemap");
+	*rows = v;
 	*n = k;
 	return STORE_OK;
 }

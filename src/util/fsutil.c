@@ -104,9 +104,14 @@ enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t 
 	 * build that is killed leaves files the next build recognises.
 	 */
 	for (tries = 0;; tries++) {
-		len = snprintf(tmp, sizeof(tmp), "%.*s.%s.%ld.%d.tmp",
-		               slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path,
-		               pid ? pid : (pid = (long)getpid()), tries);
+		if (flags & FS_FIXED_TEMP)
+			len = snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp", slash ? (int)(slash - path + 1) : 0,
+			               path, slash ? slash + 1 : path);
+		else
+			len = snprintf(tmp, sizeof(tmp), "%.*s.%s.%ld.%d.tmp",
+			               slash ? (int)(slash - path + 1) : 0, path,
+			               slash ? slash + 1 : path, pid ? pid : (pid = (long)getpid()),
+			               tries);
 		if (len < 0 || (size_t)len >= sizeof(tmp)) {
 			log_fail("path too long: %.64s...", path);
 			return FS_WRITE_ERROR;
@@ -121,6 +126,10 @@ enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t 
 			dir[dn] = '\0';
 			if (fs_mkdirs(dir) != 0)
 				return FS_WRITE_ERROR;
+			continue;
+		}
+		if (errno == EEXIST && (flags & FS_FIXED_TEMP) && tries == 0) {
+			unlink(tmp); /* left by a writer that died */
 			continue;
 		}
 		if (errno != EEXIST || tries > 100) {

@@ -29,6 +29,7 @@ static const struct cli_cmd commands[] = {
 	{"demo", cmd_demo, "create the demo site and serve it", NULL},
 	{"subscriber", cmd_subscriber, "list, add, remove, import newsletter readers", NULL},
 	{"newsletter", cmd_newsletter, "compose, preview, send newsletter issues", NULL},
+	{"user", cmd_user, "add, list, disable accounts of the web admin", NULL},
 };
 
 static void usage(FILE *f)

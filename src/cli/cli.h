@@ -72,5 +72,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_subscriber(int argc, char **argv);
 int cmd_newsletter(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

@@ -1,13 +1,18 @@
 /*
- * tamizdat serve: the public site over HTTP, with the built-in server.
+ * tamizdat serve: the public site over HTTP, with the built-in server, and
+ * the editorial admin under /admin/ (which also runs scheduled publishing
+ * on the server's tick).
  */
 #include "cli/cli.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "admin/admin.h"
 #include "mail/mailcfg.h"
 #include "publish/publish.h"
 #include "util/log.h"
@@ -18,9 +23,11 @@ static const char usage[] =
         "tamizdat serve [--listen ADDR] [--port N] [--threads N]\n"
         "\n"
         "Serves DIR/public over HTTP (default 127.0.0.1:8080, or [server] in\n"
-        "tamizdat.ini) until interrupted (SIGINT or SIGTERM).  Publishes pending\n"
-        "changes first.  Old WordPress links to the front page, /?p=ID and\n"
-        "/?page_id=ID, are sent to the redirect page p/ID/ that import wxr wrote.\n";
+        "tamizdat.ini) until interrupted (SIGINT or SIGTERM), with the editorial\n"
+        "admin at /admin/ (accounts: tamizdat user).  Publishes pending changes\n"
+        "first, and scheduled articles when their time comes.  Old WordPress links\n"
+        "to the front page, /?p=ID and /?page_id=ID, are sent to the redirect page\n"
+        "p/ID/ that import wxr wrote.\n";
 
 /*
  * "/?p=123" and "/?page_id=123", WordPress's links that need no
@@ -54,6 +61,42 @@ static int wp_query(void *arg, const struct http_request *req, struct http_respo
 	return 0;
 }
 
+/*
+ * http_serve() with the admin told of its server (to make a publish
+ * visible at once): starts, prints the address, waits for SIGINT or
+ * SIGTERM, stops.  The signals are blocked before any thread starts, so
+ * that every thread inherits the mask and sigwait() here gets them.
+ */
+static int serve(const struct http_config *hc, struct admin *adm)
+{
+	struct http_server *srv;
+	sigset_t set, old;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	srv = http_server_start(hc);
+	if (srv == NULL) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	admin_set_server(adm, srv);
+	printf("serving %s on http://%s%s%s:%u/ (admin: /admin/)\n", hc->root,
+	       strchr(hc->listen, ':') ? "[" : "", hc->listen, strchr(hc->listen, ':') ? "]" : "",
+	       http_server_port(srv));
+	fflush(stdout);
+	while (sigwait(&set, &sig) != 0)
+		;
+	if (!hc->quiet)
+		log_info("%s: stopping", strsignal(sig));
+	admin_set_server(adm, NULL);
+	http_server_stop(srv);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
 /* Runs the server for an open site; shared with the demo. */
 int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigned threads);
 
@@ -67,16 +110,23 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	};
 	struct subscribe *sb = NULL;
 	size_t nroutes = 2;
+	struct admin *adm;
 	char *onion_value = NULL;
 	int rc = EXIT_OK;
 
 	if (cli_publish(site, false) != EXIT_OK)
 		return EXIT_FAIL;
 	/* The dynamic routes: what a static copy of public/ cannot do. */
+	adm = admin_new(site->dir);
+	if (adm == NULL)
+		return cli_fail("admin: %s", log_reason());
+	routes[nroutes++] = (struct http_route){"/admin/", admin_handle, adm, false};
 	if (site->mail && site->mail->enabled) {
-		if ((sb = subscribe_new(site)) == NULL)
+		if ((sb = subscribe_new(site)) == NULL) {
+			admin_free(adm);
 			return cli_fail_reason();
-		routes[nroutes++] = (struct http_route){"/newsletter/", subscribe_handle, sb};
+		}
+		routes[nroutes++] = (struct http_route){"/newsletter/", subscribe_handle, sb, false};
 	}
 	hc.routes = routes;
 	hc.nroutes = nroutes;
@@ -95,9 +145,14 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 		hc.extra_headers = &onion;
 		hc.nextra_headers = 1;
 	}
-	if (http_serve(&hc) != 0)
+	hc.tick = admin_tick;
+	hc.tick_arg = adm;
+	if (*site->cfg.trusted_proxy)
+		hc.trusted_proxy = site->cfg.trusted_proxy;
+	if (serve(&hc, adm) != 0)
 		rc = cli_fail("%s", log_reason());
 	subscribe_free(sb);
+	admin_free(adm);
 	free(onion_value);
 	return rc;
 }

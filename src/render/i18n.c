@@ -127,7 +127,14 @@ struct i18n *i18n_load(const char *dir)
 		const struct embed_file *f = &tz_locales[i];
 		char lang[16];
 		const char *dot = strchr(f->name, '.');
-		if (dot == NULL || strcmp(dot, ".ini") != 0 || (size_t)(dot - f->name) >= sizeof(lang))
+		size_t n = strlen(f->name);
+		/*
+		 * "en.ini", and "en.admin.ini" for the strings of one feature
+		 * (kept apart so that features add strings without touching
+		 * each other's files).
+		 */
+		if (dot == NULL || n < 4 || strcmp(f->name + n - 4, ".ini") != 0 ||
+		    (size_t)(dot - f->name) >= sizeof(lang))
 			continue;
 		snprintf(lang, sizeof(lang), "%.*s", (int)(dot - f->name), f->name);
 		if (parse(add_locale(t, lang), f->name, f->data, f->size) != 0)

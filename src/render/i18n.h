@@ -1,7 +1,8 @@
 /*
  * UI strings in the site's languages, with CLDR plural rules and localised
- * dates.  Strings come from locales/LANG.ini compiled into the binary (a
- * site may override any of them in DIR/locales/LANG.ini):
+ * dates.  Strings come from locales/LANG.ini compiled into the binary, with
+ * a feature's own strings in locales/LANG.FEATURE.ini (the admin's in
+ * en.admin.ini...); a site may override any of them in DIR/locales/LANG.ini:
  *
  *	key = value
  *	articles.one = {n} article      plural forms: zero, one, two, few, many, other

@@ -22,6 +22,8 @@ void config_init(struct config *cfg)
 	cfg->base_url = xstrdup("http://127.0.0.1:8080/");
 	cfg->listen = xstrdup("127.0.0.1");
 	cfg->onion = xstrdup("");
+	cfg->trusted_proxy = xstrdup("");
+	cfg->extra = xstrdup("");
 	cfg->port = 8080;
 	cfg->page_size = 20;
 	cfg->feed_size = 20;
@@ -37,6 +39,8 @@ void config_finish(struct config *cfg)
 	free(cfg->base_url);
 	free(cfg->listen);
 	free(cfg->onion);
+	free(cfg->trusted_proxy);
+	free(cfg->extra);
 	for (i = 0; i < cfg->nlangs; i++) {
 		free(cfg->langs[i].title);
 		free(cfg->langs[i].tagline);
@@ -150,6 +154,8 @@ struct load_ctx {
 	int error_line;
 	char error[256];
 	int line;
+	struct buf extra;      /* other modules' sections */
+	char extra_section[64]; /* the last one added to extra */
 	/* Per-language keys wait until "languages" is known. */
 	struct {
 		char key[16];
@@ -226,7 +232,9 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		else if (strcmp(name, "port") == 0) {
 			if (parse_uint(value, 0, 65535, &cfg->port) != 0)
 				goto bad;
-		} else
+		} else if (strcmp(name, "trusted_proxy") == 0)
+			set_str(&cfg->trusted_proxy, value);
+		else
 			goto unknown;
 	} else if (strcmp(section, "mirrors") == 0) {
 		if (strcmp(name, "mirror") == 0 || strcmp(name, "url") == 0) {
@@ -237,7 +245,15 @@ static int on_value(void *user, const char *section, const char *name, const cha
 		} else
 			goto unknown;
 	} else {
-		/* Sections other modules own ([smtp], [newsletter]...) are theirs to read. */
+		/*
+		 * Sections other modules own ([admin], [smtp]...) are theirs
+		 * to read; they are kept for config_save().
+		 */
+		if (strcmp(c->extra_section, section) != 0) {
+			buf_printf(&c->extra, "\n[%s]\n", section);
+			snprintf(c->extra_section, sizeof(c->extra_section), "%s", section);
+		}
+		buf_printf(&c->extra, "%s = %s\n", name, value);
 		return 1;
 	}
 	return 1;
@@ -274,6 +290,7 @@ int config_load(struct config *cfg, const char *path)
 			              path, line);
 		goto out;
 	}
+	set_str(&cfg->extra, buf_cstr(&c->extra));
 	for (i = 0; i < c->nlater; i++) {
 		struct config_lang *l = (struct config_lang *)config_lang(cfg, c->later[i].lang);
 		if (l == NULL) {
@@ -294,9 +311,26 @@ int config_load(struct config *cfg, const char *path)
 out:
 	for (i = 0; i < c->nlater; i++)
 		free(c->later[i].value);
+	buf_finish(&c->extra);
 	free(c);
 	buf_finish(&text);
 	return rc;
+}
+
+bool config_value_valid(const char *v)
+{
+	const unsigned char *p;
+	size_t n = strlen(v);
+
+	if (n && (v[0] == ' ' || v[0] == '\t' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+		return false;
+	for (p = (const unsigned char *)v; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+		if (*p == ';' && p > (const unsigned char *)v && (p[-1] == ' ' || p[-1] == '\t'))
+			return false;
+	}
+	return true;
 }
 
 static void put_kv(struct buf *b, const char *k, const char *v)
@@ -330,6 +364,8 @@ int config_save(const struct config *cfg, const char *path)
 	buf_printf(&b, "\n[publish]\npage_size = %u\nfeed_size = %u\n", cfg->page_size,
 	           cfg->feed_size);
 	buf_printf(&b, "\n[server]\nlisten = %s\nport = %u\n", cfg->listen, cfg->port);
+	if (*cfg->trusted_proxy)
+		put_kv(&b, "trusted_proxy", cfg->trusted_proxy);
 	if (cfg->nmirrors || *cfg->onion) {
 		buf_puts(&b, "\n[mirrors]\n");
 		for (i = 0; i < cfg->nmirrors; i++)
@@ -337,6 +373,7 @@ int config_save(const struct config *cfg, const char *path)
 		if (*cfg->onion)
 			put_kv(&b, "onion", cfg->onion);
 	}
+	buf_puts(&b, cfg->extra);
 	if (fs_write_atomic(path, b.p, b.n, FS_SYNC) == FS_WRITE_ERROR)
 		rc = -1;
 	buf_finish(&b);

@@ -18,6 +18,10 @@
  *	[server]
  *	listen = 127.0.0.1
  *	port = 8080
+ *	trusted_proxy = 127.0.0.1
+ *
+ * Sections this module does not know ([admin], [smtp]...) belong to the
+ * features that read them; they are kept as they are on save.
  */
 #ifndef TZ_CONFIG_H
 #define TZ_CONFIG_H
@@ -47,10 +51,17 @@ struct config {
 	unsigned feed_size; /* entries per feed */
 	char *listen;
 	unsigned port;
+	/* Trust X-Forwarded-Proto/For from this proxy address ("" : never). */
+	char *trusted_proxy;
 	/* Mirror addresses and onion address, shown on every page (may be empty). */
 	char **mirrors;
 	size_t nmirrors;
 	char *onion;
+	/*
+	 * The sections other modules own ([admin], [smtp]...), as read, so
+	 * that config_save() keeps them.  "" if none.
+	 */
+	char *extra;
 };
 
 /* Defaults for a new site.  Free with config_finish(). */
@@ -62,6 +73,11 @@ void config_finish(struct config *cfg);
  * not pass silently.  0 or -1 (reason recorded).
  */
 int config_load(struct config *cfg, const char *path);
+/*
+ * Whether v can be written as a value: one line, no control characters,
+ * no leading or trailing blanks, no " ;" (which would start a comment).
+ */
+bool config_value_valid(const char *v);
 /* Writes cfg to path atomically.  0 or -1. */
 int config_save(const struct config *cfg, const char *path);
 /*

@@ -174,6 +174,7 @@ void store_close(struct store *s)
 		if (s->cache[i].st)
 			sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
+	free(s->note);
 	free(s);
 }
 
@@ -222,6 +223,13 @@ struct sqlite3 *store_db(struct store *s)
 	return s->db;
 }
 
+
+void store_set_actor(struct store *s, int64_t user_id, const char *note)
+{
+	s->actor = user_id;
+	free(s->note);
+	s->note = note ? xstrdup(note) : NULL;
+}
 
 void store_set_article_hook(struct store *s, store_article_hook fn, void *arg)
 {

@@ -137,13 +137,58 @@ enum store_status store_article_get(struct store *s, struct arena *a, int64_t id
 enum store_status store_article_find(struct store *s, struct arena *a, const char *lang,
                                      const char *slug, int flags, struct article *out);
 /*
- * Sets the status; publishing an article without a date dates it now.
- * Moving to trash keeps the previous status to restore it later.
+ * Sets the status; publishing an article without a date, or dated in the
+ * future (scheduled, then published early), dates it now.  Moving to
+ * trash keeps the previous status to restore it later.
  */
 enum store_status store_article_set_status(struct store *s, int64_t id,
                                            enum article_status status);
 /* Brings an article back from the trash to the status it had before. */
 enum store_status store_article_restore(struct store *s, int64_t id);
+/*
+ * Schedules article id for publication at when (seconds since the epoch):
+ * status scheduled, date when.  Whoever runs the schedule publishes it
+ * with store_article_set_status() once store_article_due() lists it.
+ */
+enum store_status store_article_schedule(struct store *s, int64_t id, int64_t when);
+/*
+ * Up to max scheduled articles whose date is at or before now, the
+ * earliest first.  OUT: arena-owned ids.
+ */
+enum store_status store_article_due(struct store *s, struct arena *a, int64_t now, size_t max,
+                                    int64_t **ids, size_t *n);
+/*
+ * Who created article id: the account of its first revision (0 when it
+ * came from the command line or an import).
+ */
+enum store_status store_article_creator(struct store *s, int64_t id, int64_t *user_id);
+
+/*
+ * Who makes the changes that follow: user_id (an editorial account, 0 for
+ * none) goes into the revisions and the status log; note (copied; NULL:
+ * "created" or "edited") is the note of the next revisions.  Stays until
+ * changed; a server sets it per request and clears it after.
+ */
+void store_set_actor(struct store *s, int64_t user_id, const char *note);
+
+/* One workflow transition of an article. */
+struct status_change {
+	int64_t id;
+	int64_t at;
+	int64_t user_id; /* 0: the command line, an import or the scheduler */
+	const char *from; /* "new" for the creation */
+	const char *to;
+};
+
+/* The transitions of article id, newest first.  OUT: arena-owned. */
+enum store_status store_status_log(struct store *s, struct arena *a, int64_t article_id,
+                                   struct status_change **out, size_t *n);
+
+enum article_order {
+	ARTICLE_BY_DATE = 0, /* newest first (date, then id) */
+	ARTICLE_BY_UPDATED,  /* last changed first */
+	ARTICLE_BY_DATE_ASC, /* oldest (or soonest scheduled) first */
+};
 
 struct article_filter {
 	const char *lang;    /* NULL: all */
@@ -152,12 +197,17 @@ struct article_filter {
 	int64_t author_id;   /* 0: all */
 	int64_t tgroup_id;   /* 0: all */
 	size_t offset, limit; /* limit 0: no limit */
+	/* Words found (case-insensitively for ASCII) in the title, surtitle, subtitle or slug. */
+	const char *text;     /* NULL or "": all */
+	int64_t creator_id;   /* 0: all; else created by this account (store_article_creator) */
+	enum article_order order;
 	/* Only articles older than (before_date, before_id) -- the last one of the
-	 * previous page -- when before_id is not 0: paging without OFFSET. */
+	 * previous page -- when before_id is not 0: paging without OFFSET.  Only
+	 * with ARTICLE_BY_DATE. */
 	int64_t before_date, before_id;
 };
 
-/* Articles matching f, newest first (by date, then id), without body. */
+/* Articles matching f, in f->order, without body. */
 enum store_status store_article_list(struct store *s, struct arena *a,
                                      const struct article_filter *f, struct article **out,
                                      size_t *n);

@@ -394,14 +394,16 @@ static enum store_status log_status(struct store *s, int64_t id, const char *fro
 
 	if (strcmp(from, to) == 0)
 		return STORE_OK;
-	st = store_stmt(s, "INSERT INTO status_log(article_id, at, from_status, to_status) "
-	                   "VALUES (?, ?, ?, ?)");
+	st = store_stmt(s, "INSERT INTO status_log(article_id, at, from_status, to_status, "
+	                   "user_id) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, store_now());
 	store_bind_text(st, 3, from);
 	store_bind_text(st, 4, to);
+	if (s->actor)
+		sqlite3_bind_int64(st, 5, s->actor);
 	return sqlite3_step(st) == SQLITE_DONE ? STORE_OK : store_fail(s, "status");
 }
 
@@ -417,7 +419,8 @@ static enum store_status finish_save(struct store *s, int64_t id, const struct a
 
 	if ((rc = set_people(s, id, in)) != STORE_OK)
 		goto out;
-	if ((rc = store_revision_add(s, id, nz(in->body), note, &rev)) != STORE_OK)
+	if ((rc = store_revision_add(s, id, nz(in->body), s->note ? s->note : note, &rev)) !=
+	    STORE_OK)
 		goto out;
 	if ((rc = store_list_sync(s, id)) != STORE_OK)
 		goto out;
@@ -784,8 +787,9 @@ enum store_status store_article_find(struct store *s, struct arena *a, const cha
 	return get_where(s, a, st, flags, out, what);
 }
 
-enum store_status store_article_set_status(struct store *s, int64_t id,
-                                           enum article_status status)
+/* Sets the status, and the date when date >= 0. */
+static enum store_status set_status(struct store *s, int64_t id, enum article_status status,
+                                    int64_t new_date)
 {
 	struct arena *a = arena_new(0);
 	struct article old;
@@ -795,10 +799,11 @@ enum store_status store_article_set_status(struct store *s, int64_t id,
 
 	if ((rc = store_article_get(s, a, id, 0, &old)) != STORE_OK)
 		goto out;
-	if (old.status == status)
+	if (old.status == status && (new_date < 0 || new_date == old.date))
 		goto out;
-	date = old.date;
-	if (status == ST_PUBLISHED && date == 0)
+	date = new_date >= 0 ? new_date : old.date;
+	/* Published now: not "never", and not at a time still to come (a schedule cut short). */
+	if (status == ST_PUBLISHED && new_date < 0 && (date == 0 || date > store_now()))
 		date = store_now();
 	st = store_stmt(s, "UPDATE article SET status = ?, date = ?, updated = ?, "
 	                   "prev_status = CASE WHEN ?1 = 'trash' THEN status ELSE prev_status END "
@@ -824,6 +829,103 @@ enum store_status store_article_set_status(struct store *s, int64_t id,
 out:
 	arena_free(a);
 	return rc;
+}
+
+enum store_status store_article_set_status(struct store *s, int64_t id,
+                                           enum article_status status)
+{
+	return set_status(s, id, status, -1);
+}
+
+enum store_status store_article_schedule(struct store *s, int64_t id, int64_t when)
+{
+	if (when <= 0) {
+		log_fail("article %lld: a schedule needs a date", (long long)id);
+		return STORE_INVALID;
+	}
+	return set_status(s, id, ST_SCHEDULED, when);
+}
+
+enum store_status store_article_due(struct store *s, struct arena *a, int64_t now, size_t max,
+                                    int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM article WHERE status = 'scheduled' AND "
+	                                 "date <= ? ORDER BY date, id LIMIT ?");
+	int64_t *v;
+	size_t k = 0;
+	int r = SQLITE_DONE;
+
+	*ids = NULL;
+	*n = 0;
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	v = arena_alloc(a, (max ? max : 1) * sizeof(*v));
+	while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW)
+		v[k++] = sqlite3_column_int64(st, 0);
+	if (k < max && r != SQLITE_DONE)
+		return store_fail(s, "scheduled articles");
+	sqlite3_reset(st);
+	*ids = v;
+	*n = k;
+	return STORE_OK;
+}
+
+enum store_status store_article_creator(struct store *s, int64_t id, int64_t *user_id)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(user_id, 0) FROM revision WHERE "
+	                                 "article_id = ? ORDER BY id LIMIT 1");
+	int r;
+
+	*user_id = 0;
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*user_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (r == SQLITE_DONE) {
+		log_fail("article %lld not found (see: tamizdat article list)", (long long)id);
+		return STORE_NOT_FOUND;
+	}
+	return r == SQLITE_ROW ? STORE_OK : store_fail(s, "article");
+}
+
+enum store_status store_status_log(struct store *s, struct arena *a, int64_t article_id,
+                                   struct status_change **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT id, at, coalesce(user_id, 0), from_status, "
+	                                 "to_status FROM status_log WHERE article_id = ? "
+	                                 "ORDER BY id DESC");
+	struct status_change *v;
+	size_t cap = 8, k = 0;
+	int r;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, article_id);
+	v = arena_alloc(a, cap * sizeof(*v));
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			struct status_change *w = arena_alloc(a, 2 * cap * sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		v[k].id = sqlite3_column_int64(st, 0);
+		v[k].at = sqlite3_column_int64(st, 1);
+		v[k].user_id = sqlite3_column_int64(st, 2);
+		v[k].from = store_col_text(a, st, 3);
+		v[k].to = store_col_text(a, st, 4);
+		k++;
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, "status log");
+	*out = v;
+	*n = k;
+	return STORE_OK;
 }
 
 enum store_status store_article_restore(struct store *s, int64_t id)
@@ -857,22 +959,51 @@ enum store_status store_article_list(struct store *s, struct arena *a,
                                      const struct article_filter *f, struct article **out,
                                      size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(
-	        s, "SELECT " ART_COLS ART_FROM " WHERE (?1 IS NULL OR a.lang = ?1) "
-	           "AND (?2 = 0 OR a.section_id IN (SELECT descendant FROM section_closure "
-	           "WHERE ancestor = ?2)) "
-	           "AND (CASE WHEN ?3 IS NULL THEN a.status != 'trash' ELSE a.status = ?3 END) "
-	           "AND (?4 = 0 OR a.id IN (SELECT article_id FROM article_author WHERE "
-	           "author_id = ?4)) AND (?5 = 0 OR a.tgroup_id = ?5) "
-	           "AND (?8 = 0 OR (a.date, a.id) < (?9, ?8)) "
-	           "ORDER BY a.date DESC, a.id DESC LIMIT ?6 OFFSET ?7");
+	/* One statement per order: an ORDER BY that varies would defeat the indexes. */
+#define LIST_WHERE                                                                                 \
+	" WHERE (?1 IS NULL OR a.lang = ?1) "                                                       \
+	"AND (?2 = 0 OR a.section_id IN (SELECT descendant FROM section_closure "                   \
+	"WHERE ancestor = ?2)) "                                                                    \
+	"AND (CASE WHEN ?3 IS NULL THEN a.status != 'trash' ELSE a.status = ?3 END) "               \
+	"AND (?4 = 0 OR a.id IN (SELECT article_id FROM article_author WHERE "                      \
+	"author_id = ?4)) AND (?5 = 0 OR a.tgroup_id = ?5) "                                        \
+	"AND (?8 IS NULL OR (a.title || ' ' || a.surtitle || ' ' || a.subtitle || ' ' || a.slug) "  \
+	"LIKE ?8 ESCAPE '\\') "                                                                     \
+	"AND (?9 = 0 OR (SELECT user_id FROM revision r WHERE r.article_id = a.id "                 \
+	"ORDER BY r.id LIMIT 1) = ?9) "                                                             \
+	"AND (?10 = 0 OR (a.date, a.id) < (?11, ?10)) "
+	static const char *const sql[] = {
+		"SELECT " ART_COLS ART_FROM LIST_WHERE
+		"ORDER BY a.date DESC, a.id DESC LIMIT ?6 OFFSET ?7",
+		"SELECT " ART_COLS ART_FROM LIST_WHERE
+		"ORDER BY a.updated DESC, a.id DESC LIMIT ?6 OFFSET ?7",
+		"SELECT " ART_COLS ART_FROM LIST_WHERE
+		"ORDER BY a.date, a.id LIMIT ?6 OFFSET ?7",
+	};
+#undef LIST_WHERE
+	sqlite3_stmt *st;
 	size_t cap = 32, k = 0;
 	struct article *v;
 	enum store_status rc;
 	int r;
 
+	st = store_stmt(s, sql[(unsigned)f->order < NELEM(sql) ? f->order : 0]);
 	if (st == NULL)
 		return STORE_ERROR;
+	if (f->text && *f->text) {
+		struct buf like = BUF_INIT;
+		const char *p;
+		buf_putc(&like, '%');
+		for (p = f->text; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_putc(&like, '\\');
+			buf_putc(&like, *p);
+		}
+		buf_putc(&like, '%');
+		sqlite3_bind_text(st, 8, like.p, (int)like.n, SQLITE_TRANSIENT);
+		buf_finish(&like);
+	}
+	sqlite3_bind_int64(st, 9, f->creator_id);
 	if (f->lang)
 		store_bind_text(st, 1, f->lang);
 	sqlite3_bind_int64(st, 2, f->section_id);
@@ -882,8 +1013,8 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 	sqlite3_bind_int64(st, 5, f->tgroup_id);
 	sqlite3_bind_int64(st, 6, f->limit ? (sqlite3_int64)f->limit : -1);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)f->offset);
-	sqlite3_bind_int64(st, 8, f->before_id);
-	sqlite3_bind_int64(st, 9, f->before_date);
+	sqlite3_bind_int64(st, 10, f->before_id);
+	sqlite3_bind_int64(st, 11, f->before_date);
 	v = arena_alloc(a, cap * sizeof(*v));
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (k == cap) {

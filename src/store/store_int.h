@@ -22,6 +22,9 @@ struct store {
 	} cache[STORE_STMT_CACHE];
 	store_article_hook hook;
 	void *hook_arg;
+	/* store_set_actor(): who makes the changes, and the revision note. */
+	int64_t actor;
+	char *note;
 };
 
 /* Runs the article hook, if any.  STORE_OK or the hook's failure. */

@@ -75,8 +75,8 @@ enum store_status store_revision_add(struct store *s, int64_t article_id, const 
 	if ((rc = store_article_get(s, a, article_id, 0, &art)) != STORE_OK)
 		goto out;
 	meta = meta_json(&art);
-	st = store_stmt(s, "INSERT INTO revision(article_id, created, note, meta, body) "
-	                   "VALUES (?, ?, ?, ?, ?)");
+	st = store_stmt(s, "INSERT INTO revision(article_id, created, note, meta, body, user_id) "
+	                   "VALUES (?, ?, ?, ?, ?, ?)");
 	if (st == NULL) {
 		rc = STORE_ERROR;
 		goto out;
@@ -86,6 +86,8 @@ enum store_status store_revision_add(struct store *s, int64_t article_id, const 
 	store_bind_text(st, 3, note);
 	store_bind_text(st, 4, meta);
 	store_bind_text(st, 5, body);
+	if (s->actor)
+		sqlite3_bind_int64(st, 6, s->actor);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = store_fail(s, "revision");
 		goto out;

@@ -433,7 +433,138 @@ TEST(module_schema_and_article_hook)
 	teardown();
 }
 
-TESTS(T(sections_tree_and_closure), T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
+TEST(actor_schedule_due_and_status_log)
+{
+	struct article in, now;
+	struct status_change *log;
+	struct revision *revs;
+	int64_t id, id2, *due, who;
+	size_t n;
+
+	setup();
+	store_section_add(s, "en", "a", "A", "", 0, NULL);
+	in = art_in("en", "a", "Later");
+	in.status = ST_DRAFT;
+	in.date = 0;
+	store_set_actor(s, 7, NULL);
+	CHECK_INTEQ(store_article_add(s, &in, &id), STORE_OK);
+	CHECK_INTEQ(store_article_creator(s, id, &who), STORE_OK);
+	CHECK_INTEQ(who, 7);
+	store_set_actor(s, 9, "restored revision 1");
+	CHECK_INTEQ(store_article_update(s, id, &in), STORE_OK);
+	CHECK_INTEQ(store_revision_list(s, a, id, &revs, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_INTEQ(revs[0].user_id, 9);
+	CHECK_STREQ(revs[0].note, "restored revision 1");
+	CHECK_INTEQ(revs[1].user_id, 7);
+	CHECK_STREQ(revs[1].note, "created");
+	/* The creator stays the first author of the article. */
+	CHECK_INTEQ(store_article_creator(s, id, &who), STORE_OK);
+	CHECK_INTEQ(who, 7);
+	CHECK_INTEQ(store_article_creator(s, 999, &who), STORE_NOT_FOUND);
+
+	CHECK_INTEQ(store_article_schedule(s, id, 0), STORE_INVALID);
+	CHECK_INTEQ(store_article_schedule(s, id, 2000000000), STORE_OK);
+	CHECK_INTEQ(store_article_get(s, a, id, 0, &now), STORE_OK);
+	CHECK_INTEQ(now.status, ST_SCHEDULED);
+	CHECK_INTEQ(now.date, 2000000000);
+	/* A scheduled article is not on any list before its time. */
+	{
+		int64_t *lists;
+		CHECK_INTEQ(store_list_memberships(s, a, id, &lists, &n), STORE_OK);
+		CHECK_INTEQ(n, 0);
+	}
+	in = art_in("en", "a", "Sooner");
+	in.status = ST_DRAFT;
+	store_set_actor(s, 0, NULL);
+	CHECK_INTEQ(store_article_add(s, &in, &id2), STORE_OK);
+	CHECK_INTEQ(store_article_schedule(s, id2, 1900000000), STORE_OK);
+	CHECK_INTEQ(store_article_due(s, a, 1800000000, 10, &due, &n), STORE_OK);
+	CHECK_INTEQ(n, 0);
+	CHECK_INTEQ(store_article_due(s, a, 2100000000, 10, &due, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_INTEQ(due[0], id2); /* the earliest first */
+	CHECK_INTEQ(store_article_due(s, a, 2100000000, 1, &due, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	store_set_actor(s, 3, NULL);
+	setenv("TAMIZDAT_NOW", "2100000000", 1);
+	CHECK_INTEQ(store_article_set_status(s, id, ST_PUBLISHED), STORE_OK);
+	CHECK_INTEQ(store_article_get(s, a, id, 0, &now), STORE_OK);
+	CHECK_INTEQ(now.date, 2000000000); /* published at its scheduled date */
+	/* Published before its time: dated now, not in the future. */
+	setenv("TAMIZDAT_NOW", "1800000000", 1);
+	CHECK_INTEQ(store_article_set_status(s, id2, ST_PUBLISHED), STORE_OK);
+	unsetenv("TAMIZDAT_NOW");
+	CHECK_INTEQ(store_article_get(s, a, id2, 0, &now), STORE_OK);
+	CHECK_INTEQ(now.date, 1800000000);
+	CHECK_INTEQ(store_status_log(s, a, id, &log, &n), STORE_OK);
+	CHECK_INTEQ(n, 3);
+	CHECK_STREQ(log[0].from, "scheduled");
+	CHECK_STREQ(log[0].to, "published");
+	CHECK_INTEQ(log[0].user_id, 3);
+	CHECK_STREQ(log[1].to, "scheduled");
+	CHECK_INTEQ(log[1].user_id, 9);
+	CHECK_STREQ(log[2].from, "new");
+	CHECK_INTEQ(log[2].user_id, 7);
+	store_set_actor(s, 0, NULL);
+	teardown();
+}
+
+TEST(article_list_text_creator_and_order)
+{
+	struct article in, *v;
+	struct article_filter f = {.status = -1};
+	int64_t id1, id2, id3;
+	size_t n;
+
+	setup();
+	store_section_add(s, "en", "a", "A", "", 0, NULL);
+	in = art_in("en", "a", "Winter in Kharkiv");
+	store_set_actor(s, 5, NULL);
+	CHECK_INTEQ(store_article_add(s, &in, &id1), STORE_OK);
+	in = art_in("en", "a", "Summer 100% wet_weather");
+	in.date = 1700000500;
+	in.updated = 1700000100;
+	store_set_actor(s, 6, NULL);
+	CHECK_INTEQ(store_article_add(s, &in, &id2), STORE_OK);
+	in = art_in("en", "a", "Spring");
+	in.date = 1600000000;
+	in.updated = 1800000000;
+	CHECK_INTEQ(store_article_add(s, &in, &id3), STORE_OK);
+	store_set_actor(s, 0, NULL);
+
+	f.text = "kharkiv";
+	CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	CHECK_INTEQ(v[0].id, id1);
+	f.text = "100%";
+	CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	CHECK_INTEQ(v[0].id, id2);
+	f.text = "m_e"; /* "_" is a letter here, not a wildcard ("mme") */
+	CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 0);
+	f.text = NULL;
+	f.creator_id = 6;
+	CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	f.creator_id = 0;
+	f.order = ARTICLE_BY_DATE;
+	CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 3);
+	CHECK_INTEQ(v[0].id, id2);
+	CHECK_INTEQ(v[2].id, id3);
+	f.order = ARTICLE_BY_DATE_ASC;
+	CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(v[0].id, id3);
+	f.order = ARTICLE_BY_UPDATED;
+	CHECK_INTEQ(store_article_list(s, a, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(v[0].id, id3);
+	teardown();
+}
+
+TESTS(T(sections_tree_and_closure), T(actor_schedule_due_and_status_log),
+      T(article_list_text_creator_and_order), T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
       T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),
       T(translation_group_one_article_per_language), T(listings_follow_status_and_order),
       T(get_many_and_snapshot), T(publish_queue_roundtrip), T(transactions_roll_back_everything),

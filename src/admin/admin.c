@@ -15,6 +15,7 @@
 #include "render/i18n.h"
 #include "render/tpl.h"
 #include "util/embed.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 
 extern const struct embed_file tz_admin_theme[];
@@ -125,6 +126,9 @@ void admin_tick(void *arg)
 		adm->last_purge = now;
 	}
 	pthread_mutex_unlock(&adm->lock);
+	/* Pages the admin's publishes replaced are freed here, off the requests. */
+	if (adm->site.graveyard_dir != NULL)
+		fs_graveyard_empty(adm->site.graveyard_dir);
 }
 
 /* The stylesheet and the script: immutable at a versioned address. */

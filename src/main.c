@@ -24,6 +24,8 @@ static const struct cli_cmd commands[] = {
 	{"build", cmd_build, "build the whole public site", NULL},
 	{"publish", cmd_publish, "publish pending changes", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},
+	{"search", cmd_search, "search the published articles", NULL},
+	{"reindex", cmd_reindex, "rebuild the search index", NULL},
 	{"demo", cmd_demo, "create the demo site and serve it", NULL},
 };
 

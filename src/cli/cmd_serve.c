@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "publish/publish.h"
+#include "search/search_web.h"
 #include "util/log.h"
 #include "web/http.h"
 
@@ -25,11 +26,20 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 {
 	struct http_config hc = {0};
 	struct http_header onion;
+	struct http_route routes[CONFIG_MAX_LANGS + 8];
+	struct search_web *search = NULL;
 	char *onion_value = NULL;
+	size_t nroutes = 0;
 	int rc = EXIT_OK;
 
 	if (cli_publish(site, false) != EXIT_OK)
 		return EXIT_FAIL;
+	if (cli_search_check(site) != 0)
+		return cli_fail("search index: %s", log_reason());
+	search = search_web_new(site);
+	nroutes += search_web_routes(search, routes + nroutes, NELEM(routes) - nroutes);
+	hc.routes = routes;
+	hc.nroutes = nroutes;
 	hc.root = site->public_dir;
 	hc.listen = listen ? listen : site->cfg.listen;
 	hc.port = port;
@@ -47,6 +57,7 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	}
 	if (http_serve(&hc) != 0)
 		rc = cli_fail("%s", log_reason());
+	search_web_free(search);
 	free(onion_value);
 	return rc;
 }

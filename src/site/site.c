@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "render/i18n.h"
+#include "search/search.h"
 #include "store/store.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -45,6 +46,9 @@ int site_open(struct site *site, const char *dir, int flags)
 	if (store_open(site->db_path, (flags & SITE_READONLY) ? STORE_READONLY : 0,
 	               &site->store) != STORE_OK)
 		goto fail;
+	if ((site->search = search_open(site->store, (flags & SITE_READONLY) ? SEARCH_READONLY : 0)) ==
+	    NULL)
+		goto fail;
 	if (!(flags & SITE_NO_THEME)) {
 		path = join(dir, "locales");
 		site->i18n = i18n_load(path);
@@ -72,6 +76,7 @@ fail:
 
 void site_close(struct site *site)
 {
+	search_close(site->search);
 	store_close(site->store);
 	i18n_free(site->i18n);
 	if (site->theme.templates)

@@ -17,6 +17,7 @@
 
 struct store;
 struct i18n;
+struct search;
 
 struct site {
 	char *dir;
@@ -25,6 +26,7 @@ struct site {
 	char *config_path;
 	struct config cfg;
 	struct store *store;
+	struct search *search; /* full-text search on store's connection */
 	struct i18n *i18n;
 	struct theme theme;
 	struct render_site rs; /* points into the above */

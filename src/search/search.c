@@ -215,7 +215,7 @@ int search_table_ensure(struct search *s, const char *lang, struct search_table 
 	snprintf(out->tokenize, sizeof(out->tokenize), "%s", search_tokenize_args(lang));
 	snprintf(out->version, sizeof(out->version), "%s", stem_version());
 	snprintf(sql, sizeof(sql),
-	         "CREATE VIRTUAL TABLE \"%s\" USING fts5(title, sub, lead, body, "
+	         "CREATE VIRTUAL TABLE \"%s\" USING fts5(" SEARCH_FTS_COLUMNS ", "
 	         "tokenize = '" FTSTOK_NAME " %s')",
 	         out->name, out->tokenize);
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)

@@ -24,6 +24,7 @@
 
 #include "search/fts_tokenizer.h"
 #include "search/stem.h"
+#include "site/config.h"
 #include "text/mdr.h"
 #include "util/arena.h"
 #include "util/log.h"
@@ -39,26 +40,9 @@
  */
 #define WORKER_CACHE "131072"
 
-/* An article on its way into the index. */
-struct doc {
-	int64_t id;
-	bool found, published;
-	char lang[16];
-	int64_t date, section;
-	struct buf md;                 /* the body as stored (Markdown) */
-	struct buf col[SEARCH_NCOLS];  /* indexed text */
-	struct ftstok_tape tape[SEARCH_NCOLS];
-	bool taped;
-	uint64_t hash;
-	const char *tokenize; /* tokenizer arguments of its table */
-	int state;            /* ring: FREE, LOADED, BUSY, DONE */
-	int failed;
-	char why[256];
-};
-
 enum { FREE, LOADED, BUSY, DONE };
 
-static void doc_init(struct doc *d)
+void doc_init(struct doc *d)
 {
 	int i;
 
@@ -70,7 +54,7 @@ static void doc_init(struct doc *d)
 	}
 }
 
-static void doc_finish(struct doc *d)
+void doc_finish(struct doc *d)
 {
 	int i;
 
@@ -95,7 +79,7 @@ static void doc_reset(struct doc *d)
 }
 
 /* Reads article id into d (thread of the connection). */
-static int doc_load(struct search *s, struct doc *d, int64_t id)
+int doc_load(struct search *s, struct doc *d, int64_t id)
 {
 	sqlite3_stmt *st = search_stmt(
 	        s, "SELECT a.lang, a.status, a.date, a.section_id, a.title, a.surtitle, "
@@ -165,7 +149,7 @@ static void scrub(struct buf *b)
 }
 
 /* Makes the indexed text and its hash (any thread). */
-static int doc_text(struct doc *d)
+int doc_text(struct doc *d)
 {
 	struct buf body = BUF_INIT;
 	int i;
@@ -273,7 +257,8 @@ static int doc_apply(struct search *s, struct doc *d)
 	if (search_table_ensure(s, d->lang, &t) != 0)
 		return -1;
 	snprintf(sql, sizeof(sql),
-	         "INSERT INTO \"%s\"(rowid, title, sub, lead, body) VALUES (?, ?, ?, ?, ?)", t.name);
+	         "INSERT INTO \"%s\"(rowid, title, sub, lead, body) VALUES (?, ?, ?, ?, ?)",
+	         t.name);
 	if ((st = search_stmt(s, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, d->id);
@@ -496,7 +481,8 @@ static int batch_run(struct search *s, const int64_t *ids, size_t n, struct prog
 			if (d->published && (r = search_table_get(s, d->lang, &t)) != 0) {
 				if (r < 0)
 					goto stop;
-				d->tokenize = strcmp(t.tokenize, d->tokenize) == 0 ? d->tokenize : "";
+				d->tokenize =
+				        strcmp(t.tokenize, d->tokenize) == 0 ? d->tokenize : "";
 			}
 			pthread_mutex_lock(&b->mu);
 			d->state = LOADED;
@@ -552,6 +538,87 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Fewer articles than this in a language without a table are not worth a
+ * thread and a scratch database: they go through batch_run().
+ */
+#define BUILD_MIN 200
+
+/*
+ * Indexes ids[0..n): articles of languages without a table are built in
+ * parallel (search_build()), the others brought in line one by one with
+ * tokenizing on workers (batch_run()).  0 or -1.
+ */
+static int index_many(struct search *s, const int64_t *ids, size_t n, struct progress *pr)
+{
+	struct {
+		char lang[16];
+		bool has_table;
+		size_t count;
+	} langs[CONFIG_MAX_LANGS];
+	const char *file = sqlite3_db_filename(s->db, "main");
+	sqlite3_stmt *st;
+	struct search_table t;
+	int64_t *build = NULL, *serial = NULL;
+	unsigned char *which = NULL; /* per id: its language's index, or 0xff */
+	size_t nl = 0, nb = 0, ns = 0, i, j;
+	int r, rc = -1;
+
+	which = xmalloc(n + 1);
+	build = xreallocarray(NULL, n + 1, sizeof(*build));
+	serial = xreallocarray(NULL, n + 1, sizeof(*serial));
+	st = search_stmt(s, "SELECT lang, status = 'published' FROM article WHERE id = ?");
+	if (st == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const char *lang;
+		which[i] = 0xff;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		r = sqlite3_step(st);
+		if (r != SQLITE_ROW || !sqlite3_column_int(st, 1)) {
+			sqlite3_reset(st);
+			if (r != SQLITE_ROW && r != SQLITE_DONE) {
+				search_fail(s, "search");
+				goto out;
+			}
+			continue;
+		}
+		lang = (const char *)sqlite3_column_text(st, 0);
+		for (j = 0; j < nl && strcmp(langs[j].lang, lang) != 0; j++)
+			;
+		if (j == nl && nl < NELEM(langs) && strlen(lang) < sizeof(langs[0].lang)) {
+			snprintf(langs[nl].lang, sizeof(langs[nl].lang), "%s", lang);
+			langs[nl].count = 0;
+			nl++;
+			sqlite3_reset(st);
+			if ((r = search_table_get(s, langs[j].lang, &t)) < 0)
+				goto out;
+			langs[j].has_table = r > 0;
+		}
+		sqlite3_reset(st);
+		if (j < nl && !langs[j].has_table) {
+			which[i] = (unsigned char)j;
+			langs[j].count++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (which[i] != 0xff && langs[which[i]].count >= BUILD_MIN && file && *file)
+			build[nb++] = ids[i];
+		else
+			serial[ns++] = ids[i];
+	}
+	if (nb && search_build(s, build, nb, pr) != 0)
+		goto out;
+	if (ns && batch_run(s, serial, ns, pr) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(which);
+	free(build);
+	free(serial);
+	return rc;
+}
+
 int search_flush(struct search *s)
 {
 	size_t i, k = 0;
@@ -564,7 +631,7 @@ int search_flush(struct search *s)
 	for (i = 0; i < s->npending; i++)
 		if (k == 0 || s->pending[k - 1] != s->pending[i])
 			s->pending[k++] = s->pending[i];
-	rc = batch_run(s, s->pending, k, NULL);
+	rc = index_many(s, s->pending, k, NULL);
 	s->npending = 0;
 	if (rc != 0)
 		log_fail("search index: %s", log_reason());
@@ -612,8 +679,8 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 		search_fail(s, "search: reindex");
 		goto fail;
 	}
-	/* By language, so that each table is filled in one stretch. */
-	st = search_stmt(s, "SELECT id FROM article WHERE status = 'published' ORDER BY lang, id");
+	/* By id, languages mixed: each language's builder is fed all along. */
+	st = search_stmt(s, "SELECT id FROM article WHERE status = 'published' ORDER BY id");
 	if (st == NULL)
 		goto fail;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -631,21 +698,12 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 	progress_init(&pr, "indexing", n);
 	if (!progress)
 		pr.enabled = 0;
-	r = batch_run(s, ids, n, &pr);
+	r = index_many(s, ids, n, &pr);
 	progress_finish(&pr);
 	if (r != 0)
 		goto fail;
 	if (search_table_all(s, a, &t, &nt) != 0)
 		goto fail;
-	/* One segment per table: the fastest to query. */
-	for (i = 0; i < nt; i++) {
-		snprintf(sql, sizeof(sql), "INSERT INTO \"%s\"(\"%s\") VALUES ('optimize')", t[i].name,
-		         t[i].name);
-		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-			search_fail(s, "search: optimize");
-			goto fail;
-		}
-	}
 	if (store_commit(s->st) != STORE_OK)
 		goto out;
 	out->articles = n;

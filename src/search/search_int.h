@@ -8,8 +8,15 @@
 
 #include <sqlite3.h>
 
+#include "search/fts_tokenizer.h"
+
 #include "search/search.h"
 #include "store/store.h"
+#include "util/buf.h"
+#include "util/progress.h"
+
+/* The columns of every language table, as CREATE VIRTUAL TABLE lists them. */
+#define SEARCH_FTS_COLUMNS "title, sub, lead, body"
 
 /* Statements kept prepared per connection: a few per language table. */
 #define SEARCH_STMT_CACHE 48
@@ -63,8 +70,41 @@ int search_table_all(struct search *s, struct arena *a, struct search_table **ou
 /* The tokenizer arguments for lang's table: "en", "ru en", "none"... */
 const char *search_tokenize_args(const char *lang);
 
-/* The hook and the indexing (search_index.c). */
+/* ---- indexing (search_index.c, search_build.c) ------------------- */
+
+/* An article on its way into the index. */
+struct doc {
+	int64_t id;
+	bool found, published;
+	char lang[16];
+	int64_t date, section;
+	struct buf md;                /* the body as stored (Markdown) */
+	struct buf col[SEARCH_NCOLS]; /* indexed text */
+	struct ftstok_tape tape[SEARCH_NCOLS];
+	bool taped;
+	uint64_t hash;
+	const char *tokenize; /* tokenizer arguments of its table */
+	int state;            /* ring: FREE, LOADED, BUSY, DONE */
+	int failed;
+	char why[256];
+};
+
+void doc_init(struct doc *d);
+void doc_finish(struct doc *d);
+/* Reads article id into d (on the connection's thread).  0 or -1. */
+int doc_load(struct search *s, struct doc *d, int64_t id);
+/* Makes d's indexed text and hash, on any thread.  0 or -1. */
+int doc_text(struct doc *d);
+
 int search_hook(void *arg, struct store *st, int64_t id, enum store_event ev);
+
+/*
+ * Indexes the published articles ids[0..n), all of languages that have
+ * no table yet: each language's table is built on a thread of its own in
+ * a scratch database beside the store, then copied in.  pr may be NULL.
+ * 0 or -1.
+ */
+int search_build(struct search *s, const int64_t *ids, size_t n, struct progress *pr);
 
 /* ---- auxiliary functions (search_aux.c) --------------------------
  *
@@ -77,7 +117,7 @@ int search_hook(void *arg, struct store *st, int64_t id, enum store_event ev);
  * ctx is a struct search_rank bound with sqlite3_bind_pointer() as
  * SEARCH_RANK_PTR; it also counts the rows ranked.
  */
-#define SEARCH_RANK_PTR "tz_search_rank"
+#define SEARCH_RANK_PTR    "tz_search_rank"
 #define SEARCH_MAX_PHRASES 64
 
 struct search_rank {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "site/site.h"
 #include "util/log.h"
 
 #ifndef TZ_VERSION
@@ -23,6 +24,7 @@ static const struct cli_cmd commands[] = {
 	{"export", cmd_export, "export the site as a Markdown tree", NULL},
 	{"build", cmd_build, "build the whole public site", NULL},
 	{"publish", cmd_publish, "publish pending changes", NULL},
+	{"reclaim", cmd_reclaim, "free the space of replaced pages", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},
 	{"search", cmd_search, "search the published articles", NULL},
 	{"reindex", cmd_reindex, "rebuild the search index", NULL},
@@ -49,6 +51,9 @@ int main(int argc, char **argv)
 {
 	int i = 1;
 	size_t k;
+
+	/* Replaced pages are freed by a `tamizdat reclaim` in the background. */
+	site_reclaim_in_background(true);
 
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {

@@ -525,6 +525,7 @@ static int apply(struct site *site, struct pub_stats *stats)
 	}
 	trace("plan");
 	pub_writer_init(&w, site->public_dir, false);
+	w.graveyard = site->graveyard_dir;
 	c.site = site;
 	c.data = &d;
 	c.store = site->store;

@@ -119,6 +119,14 @@ check "updated article is at its new place (slug kept)" test -f "$N"
 check "old address redirects" contains "$P" 'http-equiv="refresh"'
 check "redirect points to the new place" contains "$P" '../../../../../en/europe/the-long-winter-of-the-district-papers/index.html'
 tz -C "$S" article history "$id" >"$T/hist"
+# Replaced pages wait in the graveyard for a background `reclaim`.
+i=0
+while [ -n "$(ls -A "$S/.graveyard" 2>/dev/null)" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "replaced pages are freed in the background" test -z "$(ls -A "$S/.graveyard" 2>/dev/null)"
+check "reclaim runs by hand too" tz -C "$S" reclaim
 check "history keeps every save" test "$(wc -l <"$T/hist")" -ge 2
 
 # Section move: pages follow, the old section address redirects.

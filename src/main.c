@@ -26,6 +26,8 @@ static const struct cli_cmd commands[] = {
 	{"publish", cmd_publish, "publish pending changes", NULL},
 	{"reclaim", cmd_reclaim, "free the space of replaced pages", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},
+	{"search", cmd_search, "search the published articles", NULL},
+	{"reindex", cmd_reindex, "rebuild the search index", NULL},
 	{"demo", cmd_demo, "create the demo site and serve it", NULL},
 	{"subscriber", cmd_subscriber, "list, add, remove, import newsletter readers", NULL},
 	{"newsletter", cmd_newsletter, "compose, preview, send newsletter issues", NULL},

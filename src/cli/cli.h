@@ -73,5 +73,13 @@ int cmd_demo(int argc, char **argv);
 int cmd_subscriber(int argc, char **argv);
 int cmd_newsletter(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_reindex(int argc, char **argv);
+
+/*
+ * Rebuilds the search index if a table of it was built with other
+ * stemming rules than this program's (after an upgrade).  0 or -1.
+ */
+int cli_search_check(struct site *site);
 
 #endif

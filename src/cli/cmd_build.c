@@ -49,6 +49,8 @@ int cmd_build(int argc, char **argv)
 	bo.progress = !cli.quiet;
 	if (pub_build(&site, &bo, &st) != 0)
 		rc = cli_fail("build failed: %s", log_reason());
+	else if (cli_search_check(&site) != 0)
+		rc = cli_fail("search index: %s", log_reason());
 	else if (!cli.quiet)
 		log_info("built %zu files (%zu changed, %zu removed) in %.2f s", st.pages, st.written,
 		         st.removed, st.seconds);

@@ -15,6 +15,7 @@
 #include "admin/admin.h"
 #include "mail/mailcfg.h"
 #include "publish/publish.h"
+#include "search/search_web.h"
 #include "util/log.h"
 #include "web/http.h"
 #include "web/subscribe.h"
@@ -104,11 +105,12 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 {
 	struct http_config hc = {0};
 	struct http_header onion;
-	struct http_route routes[8] = {
+	struct http_route routes[CONFIG_MAX_LANGS + 8] = {
 	        {"/", wp_query, site, true},
 	        {"/index.php", wp_query, site, true},
 	};
 	struct subscribe *sb = NULL;
+	struct search_web *search = NULL;
 	size_t nroutes = 2;
 	struct admin *adm;
 	char *onion_value = NULL;
@@ -117,6 +119,8 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	if (cli_publish(site, false) != EXIT_OK)
 		return EXIT_FAIL;
 	/* The dynamic routes: what a static copy of public/ cannot do. */
+	if (cli_search_check(site) != 0)
+		return cli_fail("search index: %s", log_reason());
 	adm = admin_new(site->dir);
 	if (adm == NULL)
 		return cli_fail("admin: %s", log_reason());
@@ -128,6 +132,8 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 		}
 		routes[nroutes++] = (struct http_route){"/newsletter/", subscribe_handle, sb, false};
 	}
+	search = search_web_new(site);
+	nroutes += search_web_routes(search, routes + nroutes, NELEM(routes) - nroutes);
 	hc.routes = routes;
 	hc.nroutes = nroutes;
 	hc.root = site->public_dir;
@@ -153,6 +159,7 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 		rc = cli_fail("%s", log_reason());
 	subscribe_free(sb);
 	admin_free(adm);
+	search_web_free(search);
 	free(onion_value);
 	return rc;
 }

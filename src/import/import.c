@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "publish/publish.h"
+#include "search/search.h"
 #include "site/site.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -31,7 +32,8 @@ int import_note(struct site *site, const struct import_report *r)
 	for (i = 0; i < r->nlangs; i++)
 		if (pub_note_language(site, r->langs[i]) != 0)
 			return -1;
-	return 0;
+	/* The articles imported, indexed on all cores before the commit. */
+	return site->search ? search_flush(site->search) : 0;
 }
 
 static bool eq(const char *a, const char *b)
@@ -154,6 +156,9 @@ int import_article(struct site *site, const struct article *art, const char *con
 	size_t i;
 	int rc = -1;
 
+	/* Many articles in one transaction: index them together (import_note()). */
+	if (site->search)
+		search_defer(site->search);
 	if (art->id > 0)
 		st = store_article_get(site->store, a, art->id, STORE_WITH_BODY, &old);
 	if (st == STORE_NOT_FOUND)

@@ -47,7 +47,11 @@ int import_article(struct site *site, const struct article *art, const char *con
                    size_t naliases, int64_t *id, struct import_report *r);
 /* Records lang as touched (for publishing). */
 void import_touch(struct import_report *r, const char *lang);
-/* Notes every touched language for publishing.  0 or -1. */
+/*
+ * Notes every touched language for publishing, and indexes the imported
+ * articles for search (deferred by import_article()).  Call before the
+ * commit.  0 or -1.
+ */
 int import_note(struct site *site, const struct import_report *r);
 
 #endif

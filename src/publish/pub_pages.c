@@ -435,6 +435,13 @@ int pub_page_language(struct pub_ctx *c, const char *lang, bool all)
 		snprintf(path, sizeof(path), "%s/404.html", lang);
 		if (emit(c, path) != 0)
 			return -1;
+		/* The search form's target: the server answers it; copies show this page. */
+		struct render_search sm = {.lang = lang, .is_static = true};
+		if (render_search_page(&c->site->rs, c->a, &sm, &c->out) != 0)
+			return -1;
+		snprintf(path, sizeof(path), "%s/search/index.html", lang);
+		if (emit(c, path) != 0)
+			return -1;
 	}
 	return sitemap_lists(c, lang);
 }

@@ -152,6 +152,10 @@ static void file_url(const struct render_site *site, const struct render_feed *f
 		buf_putc(out, '/');
 	}
 	buf_puts(out, file);
+	if (f->query && *f->query) {
+		buf_putc(out, '?');
+		buf_puts(out, f->query);
+	}
 }
 
 static void article_url(const struct render_site *site, const struct article *a,
@@ -189,6 +193,10 @@ int render_feed_atom(const struct render_site *site, struct arena *a, const stru
 	if (f->dir && *f->dir) {
 		buf_puts(&u, f->dir);
 		buf_putc(&u, '/');
+	}
+	if (f->query && *f->query) {
+		buf_putc(&u, '?');
+		buf_puts(&u, f->query);
 	}
 	xml(out, u.p);
 	buf_puts(out, "\"/>\n<updated>");

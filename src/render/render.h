@@ -134,12 +134,51 @@ int render_redirect_page(const struct render_site *site, struct arena *a, const 
                          const char *dir, const char *target_dir, const char *title,
                          struct buf *out);
 
+/* ---- the search page (page_search.c) ------------------------------
+ * Rendered by the server for each query, and once into public/ with no
+ * query (copies of the site keep a page saying that searching needs the
+ * server).  Titles and snippets come marked: the byte 0x02 opens a match
+ * and 0x03 closes it (search.h's SEARCH_MARK_ON/OFF); they become <mark>.
+ */
+struct render_search_hit {
+	const struct article *art;          /* without body */
+	const struct section *const *chain; /* language root first, its section last */
+	size_t nchain;
+	const char *title;   /* marked; NULL: art->title */
+	const char *snippet; /* marked; may be NULL */
+};
+
+struct render_search {
+	const char *lang;  /* the page's language */
+	const char *query; /* as typed; NULL or "" on the empty page */
+	bool all_langs;    /* searching every language */
+	const char *section; /* the section filter given as a form field, kept in links */
+	const struct render_search_hit *hits;
+	size_t nhits;
+	size_t total;           /* matches in all */
+	size_t page, npages;    /* 1-based */
+	size_t first;           /* number of the first hit shown (1-based) */
+	const char *const *messages; /* localised notes about the query */
+	size_t nmessages;
+	const char *args; /* the query string of this search without page=, URL-encoded */
+	bool is_static;   /* the copy in public/: explain that searching needs the server */
+};
+
+int render_search_page(const struct render_site *site, struct arena *a,
+                       const struct render_search *m, struct buf *out);
+/* Appends marked text as HTML: escaped, its marks as <mark> elements. */
+void render_marked_html(struct buf *out, const char *s);
+/* The Atom feed of a search (newest first). */
+int render_search_feed(const struct render_site *site, struct arena *a,
+                       const struct render_search *m, struct buf *out);
+
 /* ---- feeds and sitemaps (feed.c, sitemap.c) ----------------------- */
 
 struct render_feed {
 	const char *lang;     /* NULL: the whole site */
 	const char *title;    /* the feed's title */
 	const char *dir;      /* folder of the list page the feed belongs to ("" = root) */
+	const char *query;    /* search feeds: the query string of the feed and its page, or NULL */
 	const struct render_item *items; /* newest first */
 	size_t nitems;
 };

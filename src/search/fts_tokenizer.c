@@ -14,6 +14,7 @@
 
 #include "search/fold.h"
 #include "search/stem.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 /* Keys one word can get from two languages of its script. */
@@ -260,6 +261,13 @@ static int emit(struct ftstok *t, int reason, const struct word *w, void *ctx, f
 			        (int)w->end);
 		return rc;
 	}
+	/*
+	 * Auxiliary functions (highlight, snippet) only count positions and
+	 * read offsets: one token per word, at the same position as the
+	 * document's, without the cost of stemming.
+	 */
+	if (reason == FTS5_TOKENIZE_AUX)
+		return fn(ctx, 0, s.p, (int)s.n, (int)w->start, (int)w->end);
 	if (w->letters && !w->truncated)
 		nkeys = word_keys(t, w, keys);
 	if (nkeys == 0)
@@ -327,6 +335,59 @@ int ftstok_run(struct ftstok *t, int reason, const char *text, int n, void *ctx,
 	return SQLITE_OK;
 }
 
+/* A recorded token: its header, then its bytes. */
+struct taped {
+	uint8_t flags;
+	uint16_t n;
+	int32_t start, end;
+};
+
+static int record(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct buf *tape = ctx;
+	struct taped h = {(uint8_t)flags, (uint16_t)ntok, start, end};
+
+	buf_put(tape, &h, sizeof(h));
+	buf_put(tape, tok, (size_t)ntok);
+	return SQLITE_OK;
+}
+
+int ftstok_record(struct ftstok *t, const char *text, size_t n, struct buf *tape)
+{
+	buf_reset(tape);
+	if (n > INT32_MAX)
+		return log_fail("text too long to index (%zu bytes)", n);
+	ftstok_run(t, FTS5_TOKENIZE_DOCUMENT, text, (int)n, tape, record);
+	return 0;
+}
+
+static _Thread_local const struct ftstok_tape *replay_tapes;
+static _Thread_local size_t replay_n;
+
+void ftstok_replay(const struct ftstok_tape *tapes, size_t n)
+{
+	replay_tapes = n ? tapes : NULL;
+	replay_n = tapes ? n : 0;
+}
+
+static int play(const struct ftstok_tape *tp, void *ctx,
+                int (*token)(void *, int, const char *, int, int, int))
+{
+	const char *p = tp->tokens.p, *end = p + tp->tokens.n;
+	struct taped h;
+	int rc;
+
+	while (p < end) {
+		memcpy(&h, p, sizeof(h));
+		p += sizeof(h);
+		rc = token(ctx, h.flags, p, h.n, h.start, h.end);
+		if (rc != SQLITE_OK)
+			return rc;
+		p += h.n;
+	}
+	return SQLITE_OK;
+}
+
 static int x_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
 	struct ftstok *t;
@@ -347,6 +408,13 @@ static void x_delete(Fts5Tokenizer *p)
 static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
                       int (*token)(void *, int, const char *, int, int, int))
 {
+	size_t i;
+
+	if (flags == FTS5_TOKENIZE_DOCUMENT && replay_n > 0 && n >= 0)
+		for (i = 0; i < replay_n; i++)
+			if (replay_tapes[i].n == (size_t)n &&
+			    (replay_tapes[i].text == text || memcmp(replay_tapes[i].text, text, (size_t)n) == 0))
+				return play(&replay_tapes[i], ctx, token);
 	return ftstok_run((struct ftstok *)p, flags, text, n, ctx, token);
 }
 

@@ -33,6 +33,12 @@
  * exact-form search, if the search page ever offers one, can look up
  * "=word" alone.
  *
+ * For FTS5_TOKENIZE_AUX (what highlight(), snippet() and the search
+ * page's own auxiliary functions ask for) each word gives its folded
+ * surface form alone, unstemmed: those functions only count positions
+ * and read offsets, and stemming a whole article for a snippet would cost
+ * more than the query.
+ *
  * Words: runs of letters and digits; an apostrophe (' ’ ‘ ʼ, all read as ')
  * between two letters stays inside the word (Ukrainian пам'ять), except
  * after a French elided article or pronoun when French is on (l'élection
@@ -51,6 +57,7 @@
 #include <sqlite3.h>
 
 #include "search/stem.h"
+#include "util/buf.h"
 
 /* The tokenizer's name in tokenize = '...'. */
 #define FTSTOK_NAME "tamizdat"
@@ -91,6 +98,31 @@ void ftstok_free(struct ftstok *t);
  */
 int ftstok_run(struct ftstok *t, int reason, const char *text, int n, void *ctx,
                ftstok_token_fn fn);
+
+/*
+ * Bulk indexing tokenizes on worker threads and inserts on one: a worker
+ * records the tokens of a text into a tape, and the inserting thread makes
+ * its FTS5 tokenizers replay the tape when FTS5 asks them for the same
+ * text, instead of tokenizing it again.  The tape must come from a
+ * tokenizer with the table's arguments (the cache size may differ).
+ */
+struct ftstok_tape {
+	const char *text; /* borrowed */
+	size_t n;
+	struct buf tokens; /* ftstok_record()'s output */
+};
+
+/*
+ * Tokenizes text[0..n) as a document into tape (reset first).  0, or -1
+ * (reason recorded) for a text FTS5 could not take.
+ */
+int ftstok_record(struct ftstok *t, const char *text, size_t n, struct buf *tape);
+/*
+ * Until the next call, this thread's FTS5 tokenizers answer a document
+ * whose bytes equal tapes[i].text with tapes[i]'s tokens.  The tapes are
+ * borrowed until then; (NULL, 0) stops replaying.
+ */
+void ftstok_replay(const struct ftstok_tape *tapes, size_t n);
 
 /* The stem counters of all the tokenizer's languages, added up (OUT: out). */
 void ftstok_stats(const struct ftstok *t, struct stem_stats *out);

@@ -13,6 +13,7 @@
 #include "mail/mailcfg.h"
 #include "mail/newsletter.h"
 #include "render/i18n.h"
+#include "search/search.h"
 #include "store/store.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -98,6 +99,9 @@ int site_open(struct site *site, const char *dir, int flags)
 	if ((site->mail = nl_site_open(site->config_path, &site->cfg, site->store,
 	                               flags & SITE_READONLY)) == NULL)
 		goto fail;
+	if ((site->search = search_open(site->store, (flags & SITE_READONLY) ? SEARCH_READONLY : 0)) ==
+	    NULL)
+		goto fail;
 	if (!(flags & SITE_NO_THEME)) {
 		path = join(dir, "locales");
 		site->i18n = i18n_load(path);
@@ -125,6 +129,7 @@ fail:
 
 void site_close(struct site *site)
 {
+	search_close(site->search);
 	store_close(site->store);
 	mailcfg_free(site->mail);
 	site_reclaim(site);

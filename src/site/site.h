@@ -21,6 +21,7 @@
 struct store;
 struct i18n;
 struct mailcfg;
+struct search;
 
 struct site {
 	char *dir;
@@ -30,6 +31,7 @@ struct site {
 	char *graveyard_dir; /* replaced pages wait here to be freed (fsutil.h) */
 	struct config cfg;
 	struct store *store;
+	struct search *search; /* full-text search on store's connection */
 	struct i18n *i18n;
 	struct theme theme;
 	struct render_site rs; /* points into the above */

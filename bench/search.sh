@@ -1,0 +1,97 @@
+#!/bin/sh
+# Full-text search: index build, index size and query latency, against
+# plain FTS5 (unicode61, no stemming) on the same data in the same run.
+#
+#   bench/search.sh [COUNT] [SECONDS]     default: 100000 articles, 20 s of wrk
+#   bench/search.sh 10000 10              a quicker run
+#
+# On a site of COUNT articles from ../shared/bench/gen_corpus.py (import
+# with indexing, then a full build, each timed): `tamizdat reindex` alone,
+# the index's size (dbstat), then 1,000 fixed queries across en, fr, ru and
+# uk (words from the corpus's titles: one or two words, some "phrases",
+# some prefix*) in-process through bench/search_bench (p50/p99), the same
+# with the baseline, and over HTTP: `tamizdat serve` and
+# `wrk -t2 -c64 --latency` rotating over /search.json?q=... (p50/p99).
+. "$(dirname "$0")/common.sh"
+count=${1:-100000}
+secs=${2:-20}
+c=$(corpus "$count")
+bench=$rel/bench/search_bench
+command -v wrk >/dev/null || { echo "search.sh: wrk not installed" >&2; exit 1; }
+echo "search: $count articles; $(nproc) cores; $(date -u +%F)"
+
+site=$out/search-site-$count
+if [ ! -f "$site/.done" ]; then
+	rm -rf "$site"
+	"$tz" -q init "$site" --lang en,fr,ru,uk --base-url https://example.org/
+	timed "import markdown, indexed ($count)" "$tz" -q -C "$site" import markdown "$c" --no-publish
+	timed "full build ($count)" "$tz" -q -C "$site" build
+	touch "$site/.done"
+fi
+timed "tamizdat reindex alone ($count)" "$tz" -q -C "$site" reindex
+size=$(sqlite3 "$site/tamizdat.db" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'")
+all=$(stat -c %s "$site/tamizdat.db")
+printf 'index size: %.1f MiB (store %.1f MiB)\n' "$(echo "$size / 1048576" | bc -l)" \
+	"$(echo "$all / 1048576" | bc -l)"
+
+# 1,000 queries, 250 per language, the same for every run of a count.
+q=$out/search-queries-$count.tsv
+/usr/bin/python3 - "$c.jsonl" "$q" <<'PY'
+import json, random, re, sys
+rnd = random.Random(7)
+words = {l: [] for l in ("en", "fr", "ru", "uk")}
+with open(sys.argv[1], encoding="utf-8") as f:
+    for i, line in enumerate(f):
+        if i > 20000:
+            break
+        a = json.loads(line)
+        if a.get("kind", "article") != "article":
+            continue
+        ws = [w for w in re.findall(r"\w+", a["title"]) if len(w) >= 4]
+        if a.get("lang") in words and ws:
+            words[a["lang"]].append(ws)
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for lang, titles in words.items():
+        for k in range(250):
+            ws = rnd.choice(titles)
+            r = rnd.random()
+            if r < 0.5 or len(ws) < 2:
+                q = rnd.choice(ws).lower()
+            elif r < 0.75:
+                q = " ".join(rnd.sample(ws, 2)).lower()
+            elif r < 0.9:
+                i = rnd.randrange(len(ws) - 1)
+                q = '"%s %s"' % (ws[i].lower(), ws[i + 1].lower())
+            else:
+                q = rnd.choice(ws).lower()[:4] + "*"
+            out.write("%s\t%s\n" % (lang, q))
+PY
+"$bench" "$site" "$q"
+"$bench" "$site" "$q" --baseline
+
+# Over HTTP: wrk rotating over the same queries.
+port=18391
+"$tz" -q -C "$site" serve --port $port >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+i=0
+until curl -s -o /dev/null "http://127.0.0.1:$port/" || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+cat >"$out/search.lua" <<LUA
+local qs = {}
+for line in io.lines("$q") do
+	local lang, text = line:match("^(%a+)\t(.*)$")
+	text = text:gsub("[^%w]", function(ch) return string.format("%%%02X", string.byte(ch)) end)
+	qs[#qs + 1] = "/search.json?lang=" .. lang .. "&q=" .. text
+end
+local i = 0
+request = function()
+	i = i % #qs + 1
+	return wrk.format("GET", qs[i])
+end
+LUA
+# Warm up (each worker's connection loads its stemmers once), then measure.
+wrk -t2 -c64 -d3s -s "$out/search.lua" "http://127.0.0.1:$port" >/dev/null
+wrk -t2 -c64 -d"${secs}s" --latency -s "$out/search.lua" "http://127.0.0.1:$port" >"$out/search-wrk.txt"
+awk '/Requests\/sec/ { r = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 }
+	END { printf "tamizdat over HTTP (wrk -c64)      p50 %s  p99 %s  %s req/s\n", p50, p99, r }' \
+	"$out/search-wrk.txt"

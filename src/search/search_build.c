@@ -1,0 +1,386 @@
+/*
+ * Building whole language tables in parallel, for a rebuild and for the
+ * first import into a site.  SQLite has one writer per database, and
+ * inserting into FTS5 costs as much as tokenizing, so one thread cannot
+ * keep up with the workers that tokenize for it (search_index.c).  Here
+ * each language gets a thread with a scratch database of its own
+ * (tamizdat.db-search-LANG, no journal): it makes the text, tokenizes,
+ * inserts and merges its table into one segment, and the connection's
+ * thread then copies the finished table's rows into the store, inside the
+ * caller's transaction.
+ *
+ * The copy writes FTS5's shadow tables (NAME_data, _idx, _content,
+ * _docsize, _config) directly.  That is sound because the table in the
+ * store was made by this transaction and FTS5 has not read it since, so
+ * it holds no cached structure of it, and because both tables are made
+ * by the same CREATE VIRTUAL TABLE but for the tokenizer's cache size,
+ * which the shadow tables do not record.  The tests check the result
+ * with FTS5's integrity-check.
+ */
+#include "search/search_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "site/config.h"
+#include "util/log.h"
+
+/* Articles queued per language: enough to ride out a slow one. */
+#define QUEUE 32
+/* A builder's FTS5 pending-data budget before it writes a segment (bytes). */
+#define HASH_SIZE "67108864"
+/* Its stem cache (words): a language's whole vocabulary. */
+#define BUILD_CACHE "131072"
+
+static const char *const shadow[] = {"_data", "_idx", "_content", "_docsize", "_config"};
+
+struct builder {
+	struct search_table t; /* the store's table */
+	char path[4096];
+	sqlite3 *db;
+	pthread_t th;
+	bool started;
+	struct doc *q[QUEUE];
+	size_t head, tail; /* monotonic */
+	bool closed;
+	pthread_cond_t more, room;
+	int failed;
+	char why[512];
+};
+
+struct build {
+	pthread_mutex_t mu;
+	struct builder *b[CONFIG_MAX_LANGS];
+	size_t n;
+};
+
+static int fail(struct builder *b, const char *what)
+{
+	snprintf(b->why, sizeof(b->why), "%s: %s", what,
+	         b->db ? sqlite3_errmsg(b->db) : log_reason());
+	b->failed = 1;
+	return -1;
+}
+
+static int exec(struct builder *b, const char *sql)
+{
+	return sqlite3_exec(b->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0
+	                                                               : fail(b, "scratch index");
+}
+
+/* The scratch database with the table as the store's, made larger caches. */
+static int open_scratch(struct builder *b)
+{
+	char sql[512];
+
+	unlink(b->path);
+	if (sqlite3_open_v2(b->path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK)
+		return fail(b, "scratch index");
+	if (ftstok_register(b->db) != 0)
+		return fail(b, "scratch index");
+	snprintf(sql, sizeof(sql),
+	         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+	         "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536; "
+	         "CREATE VIRTUAL TABLE \"%s\" USING fts5(" SEARCH_FTS_COLUMNS ", "
+	         "tokenize = '" FTSTOK_NAME " %s cache " BUILD_CACHE "'); "
+	         "INSERT INTO \"%s\"(\"%s\", rank) VALUES ('hashsize', " HASH_SIZE "); "
+	         "CREATE TABLE doc(id INTEGER PRIMARY KEY, date INTEGER, section_id INTEGER, "
+	         "hash INTEGER); BEGIN",
+	         b->t.name, b->t.tokenize, b->t.name, b->t.name);
+	return exec(b, sql);
+}
+
+static struct doc *pop(struct build *bd, struct builder *b)
+{
+	struct doc *d = NULL;
+
+	pthread_mutex_lock(&bd->mu);
+	while (b->head == b->tail && !b->closed)
+		pthread_cond_wait(&b->more, &bd->mu);
+	if (b->head < b->tail) {
+		d = b->q[b->head % QUEUE];
+		b->head++;
+		pthread_cond_signal(&b->room);
+	}
+	pthread_mutex_unlock(&bd->mu);
+	return d;
+}
+
+static int insert(struct builder *b, sqlite3_stmt *fts, sqlite3_stmt *doc, struct doc *d)
+{
+	int i;
+
+	if (doc_text(d) != 0)
+		return fail(b, "article text");
+	sqlite3_bind_int64(fts, 1, d->id);
+	for (i = 0; i < SEARCH_NCOLS; i++)
+		sqlite3_bind_text(fts, 2 + i, d->col[i].p ? d->col[i].p : "", (int)d->col[i].n,
+		                  SQLITE_STATIC);
+	if (sqlite3_step(fts) != SQLITE_DONE) {
+		sqlite3_reset(fts);
+		return fail(b, "scratch index");
+	}
+	sqlite3_reset(fts);
+	sqlite3_bind_int64(doc, 1, d->id);
+	sqlite3_bind_int64(doc, 2, d->date);
+	sqlite3_bind_int64(doc, 3, d->section);
+	sqlite3_bind_int64(doc, 4, (sqlite3_int64)d->hash);
+	if (sqlite3_step(doc) != SQLITE_DONE) {
+		sqlite3_reset(doc);
+		return fail(b, "scratch index");
+	}
+	sqlite3_reset(doc);
+	return 0;
+}
+
+struct arg {
+	struct build *bd;
+	struct builder *b;
+};
+
+static void *run(void *p)
+{
+	struct arg *arg = p;
+	struct build *bd = arg->bd;
+	struct builder *b = arg->b;
+	sqlite3_stmt *fts = NULL, *doc = NULL;
+	char sql[256];
+	struct doc *d;
+
+	free(arg);
+	if (open_scratch(b) == 0) {
+		snprintf(sql, sizeof(sql),
+		         "INSERT INTO \"%s\"(rowid, title, sub, lead, body) VALUES (?, ?, ?, ?, ?)",
+		         b->t.name);
+		if (sqlite3_prepare_v2(b->db, sql, -1, &fts, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(b->db, "INSERT INTO doc VALUES (?, ?, ?, ?)", -1, &doc,
+		                       NULL) != SQLITE_OK)
+			fail(b, "scratch index");
+	}
+	/* After a failure, keep taking articles so that the feeder never waits forever. */
+	while ((d = pop(bd, b)) != NULL) {
+		if (!b->failed)
+			insert(b, fts, doc, d);
+		doc_finish(d);
+		free(d);
+	}
+	sqlite3_finalize(fts);
+	sqlite3_finalize(doc);
+	if (!b->failed && exec(b, "COMMIT") == 0) {
+		/* One segment: the copy is smaller and the store's table the fastest to query. */
+		snprintf(sql, sizeof(sql), "INSERT INTO \"%s\"(\"%s\") VALUES ('optimize')",
+		         b->t.name, b->t.name);
+		exec(b, sql);
+	}
+	return NULL;
+}
+
+static struct builder *builder_for(struct search *s, struct build *bd, const char *lang)
+{
+	const char *db = sqlite3_db_filename(s->db, "main");
+	struct builder *b;
+	struct arg *arg;
+	size_t i;
+
+	for (i = 0; i < bd->n; i++)
+		if (strcmp(bd->b[i]->t.lang, lang) == 0)
+			return bd->b[i];
+	if (bd->n == CONFIG_MAX_LANGS) {
+		log_fail("search: more than %d languages", CONFIG_MAX_LANGS);
+		return NULL;
+	}
+	b = xcalloc(1, sizeof(*b));
+	pthread_cond_init(&b->more, NULL);
+	pthread_cond_init(&b->room, NULL);
+	bd->b[bd->n++] = b;
+	/* The store's table now: made in this transaction, never read by FTS5 here. */
+	if (search_table_ensure(s, lang, &b->t) != 0)
+		return NULL;
+	snprintf(b->path, sizeof(b->path), "%s-search-%s", db, b->t.name + strlen("search_fts_"));
+	arg = xmalloc(sizeof(*arg));
+	arg->bd = bd;
+	arg->b = b;
+	if (pthread_create(&b->th, NULL, run, arg) != 0) {
+		free(arg);
+		log_fail("search: cannot start a thread");
+		return NULL;
+	}
+	b->started = true;
+	return b;
+}
+
+static void push(struct build *bd, struct builder *b, struct doc *d)
+{
+	pthread_mutex_lock(&bd->mu);
+	while (b->tail - b->head == QUEUE)
+		pthread_cond_wait(&b->room, &bd->mu);
+	b->q[b->tail % QUEUE] = d;
+	b->tail++;
+	pthread_cond_signal(&b->more);
+	pthread_mutex_unlock(&bd->mu);
+}
+
+/* Copies table from the scratch database into the store, row by row.  0 or -1. */
+static int copy(struct search *s, struct builder *b, const char *table)
+{
+	sqlite3_stmt *from = NULL, *to = NULL;
+	struct buf sql = BUF_INIT;
+	int i, n, r, rc = -1;
+
+	buf_printf(&sql, "SELECT * FROM \"%s\"", table);
+	if (sqlite3_prepare_v2(b->db, sql.p, -1, &from, NULL) != SQLITE_OK) {
+		fail(b, "scratch index");
+		goto out;
+	}
+	n = sqlite3_column_count(from);
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO \"%s\" VALUES (", table);
+	for (i = 0; i < n; i++)
+		buf_puts(&sql, i ? ", ?" : "?");
+	buf_puts(&sql, ")");
+	if (sqlite3_prepare_v2(s->db, sql.p, -1, &to, NULL) != SQLITE_OK) {
+		search_fail(s, "search: copy");
+		goto out;
+	}
+	while ((r = sqlite3_step(from)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
+		if (sqlite3_step(to) != SQLITE_DONE) {
+			search_fail(s, "search: copy");
+			goto out;
+		}
+		sqlite3_reset(to);
+	}
+	if (r != SQLITE_DONE) {
+		fail(b, "scratch index");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(from);
+	sqlite3_finalize(to);
+	buf_finish(&sql);
+	return rc;
+}
+
+static int copy_docs(struct search *s, struct builder *b)
+{
+	sqlite3_stmt *from = NULL, *to = NULL;
+	int i, r, rc = -1;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT id, date, section_id, hash FROM doc", -1, &from,
+	                       NULL) != SQLITE_OK) {
+		fail(b, "scratch index");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO search_doc(id, lang, date, section_id, hash) "
+	                       "VALUES (?1, ?5, ?2, ?3, ?4)",
+	                       -1, &to, NULL) != SQLITE_OK) {
+		search_fail(s, "search: copy");
+		goto out;
+	}
+	sqlite3_bind_text(to, 5, b->t.lang, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(from)) == SQLITE_ROW) {
+		for (i = 0; i < 4; i++)
+			sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
+		if (sqlite3_step(to) != SQLITE_DONE) {
+			search_fail(s, "search: copy");
+			goto out;
+		}
+		sqlite3_reset(to);
+	}
+	if (r != SQLITE_DONE) {
+		fail(b, "scratch index");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(from);
+	sqlite3_finalize(to);
+	return rc;
+}
+
+static int copy_in(struct search *s, struct builder *b)
+{
+	char name[96], sql[160];
+	size_t i;
+
+	for (i = 0; i < NELEM(shadow); i++) {
+		snprintf(name, sizeof(name), "%s%s", b->t.name, shadow[i]);
+		snprintf(sql, sizeof(sql), "DELETE FROM \"%s\"", name);
+		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return search_fail(s, "search: copy");
+		if (copy(s, b, name) != 0)
+			return -1;
+	}
+	return copy_docs(s, b);
+}
+
+int search_build(struct search *s, const int64_t *ids, size_t n, struct progress *pr)
+{
+	struct build bd = {0};
+	struct doc *d;
+	size_t i;
+	int rc = -1;
+
+	pthread_mutex_init(&bd.mu, NULL);
+	for (i = 0; i < n; i++) {
+		struct builder *b;
+		d = xmalloc(sizeof(*d));
+		doc_init(d);
+		if (doc_load(s, d, ids[i]) != 0) {
+			doc_finish(d);
+			free(d);
+			goto stop;
+		}
+		if (!d->found || !d->published) {
+			doc_finish(d);
+			free(d);
+			continue;
+		}
+		if ((b = builder_for(s, &bd, d->lang)) == NULL) {
+			doc_finish(d);
+			free(d);
+			goto stop;
+		}
+		push(&bd, b, d);
+		if (pr)
+			progress_step(pr, 1);
+	}
+	rc = 0;
+stop:
+	pthread_mutex_lock(&bd.mu);
+	for (i = 0; i < bd.n; i++) {
+		bd.b[i]->closed = true;
+		pthread_cond_signal(&bd.b[i]->more);
+	}
+	pthread_mutex_unlock(&bd.mu);
+	for (i = 0; i < bd.n; i++)
+		if (bd.b[i]->started)
+			pthread_join(bd.b[i]->th, NULL);
+	for (i = 0; i < bd.n && rc == 0; i++) {
+		if (bd.b[i]->failed) {
+			log_fail("search: %s index: %s", bd.b[i]->t.lang, bd.b[i]->why);
+			rc = -1;
+		} else if (copy_in(s, bd.b[i]) != 0) {
+			if (bd.b[i]->failed)
+				log_fail("search: %s index: %s", bd.b[i]->t.lang, bd.b[i]->why);
+			rc = -1;
+		}
+	}
+	for (i = 0; i < bd.n; i++) {
+		sqlite3_close(bd.b[i]->db);
+		if (bd.b[i]->path[0])
+			unlink(bd.b[i]->path);
+		pthread_cond_destroy(&bd.b[i]->more);
+		pthread_cond_destroy(&bd.b[i]->room);
+		free(bd.b[i]);
+	}
+	pthread_mutex_destroy(&bd.mu);
+	return rc;
+}

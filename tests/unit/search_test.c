@@ -1,0 +1,546 @@
+/*
+ * Tests for src/search: articles added to a real site folder are searched
+ * through search_run() as the page and the JSON endpoint do.  Morphology
+ * per language (inflected forms found from the base, unrelated words not),
+ * ranking (a title match beats body matches; recency breaks ties),
+ * filters (language, section subtree, author, tag, dates), only published
+ * articles found through every status change, bad input (never an error),
+ * and the parallel table builder of a rebuild checked with FTS5's
+ * integrity-check.
+ */
+#include "test.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "search/query.h"
+#include "search/search.h"
+#include "site/site.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+static char sitedir[64];
+static struct site site;
+
+static void open_site(void)
+{
+	struct config cfg;
+	static const char *const secs[] = {"europe", "europe/east", "europe/east/russia", "asia"};
+	static const char *const langs[] = {"en", "fr", "ru", "uk"};
+	size_t i, j;
+
+	snprintf(sitedir, sizeof(sitedir), "/tmp/tz-search-XXXXXX");
+	if (mkdtemp(sitedir) == NULL)
+		abort();
+	config_init(&cfg);
+	config_set_langs(&cfg, "en,fr,ru,uk");
+	if (site_create(sitedir, &cfg) != 0 || site_open(&site, sitedir, 0) != 0) {
+		fprintf(stderr, "%s\n", log_reason());
+		abort();
+	}
+	config_finish(&cfg);
+	store_begin(site.store);
+	for (i = 0; i < NELEM(langs); i++)
+		for (j = 0; j < NELEM(secs); j++)
+			if (store_section_add(site.store, langs[i], secs[j], secs[j], "", 0,
+			                      NULL) != STORE_OK)
+				abort();
+	store_commit(site.store);
+}
+
+static void close_site(void)
+{
+	char cmd[128];
+
+	site_close(&site);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", sitedir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", sitedir);
+}
+
+struct spec {
+	const char *lang, *section, *title, *body, *author, *tag;
+	enum article_status status; /* 0 (ST_DRAFT): published unless draft */
+	bool draft;
+	int64_t date;
+};
+
+static int64_t add(const struct spec *sp)
+{
+	struct article in = {0};
+	struct author au = {.name = sp->author ? sp->author : "Anna Petrova"};
+	struct tag tg = {.name = sp->tag};
+	int64_t id = 0;
+
+	in.lang = sp->lang;
+	in.section_path = sp->section ? sp->section : "europe";
+	in.title = sp->title;
+	in.body = sp->body;
+	in.status = sp->draft ? ST_DRAFT : sp->status ? sp->status : ST_PUBLISHED;
+	in.date = sp->date ? sp->date : 1600000000;
+	in.authors = &au;
+	in.nauthors = 1;
+	if (sp->tag) {
+		in.tags = &tg;
+		in.ntags = 1;
+	}
+	if (store_article_add(site.store, &in, &id) != STORE_OK) {
+		fprintf(stderr, "add: %s\n", log_reason());
+		abort();
+	}
+	return id;
+}
+
+/* Runs text with lang (NULL: all); the result in a; -1 on error. */
+static int run(struct arena *a, const char *text, const char *lang, struct search_result *out)
+{
+	struct query q;
+	struct search_opts o = {.lang = lang, .limit = 50, .marks = true};
+
+	query_parse(a, text, strlen(text), &q);
+	return search_run(site.search, a, &q, &o, out);
+}
+
+static bool has(const struct search_result *r, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nhits; i++)
+		if (r->hits[i].id == id)
+			return true;
+	return false;
+}
+
+/* Ids of the hits of text, or -1 on an error. */
+static size_t count(const char *text, const char *lang)
+{
+	struct arena *a = arena_new(0);
+	struct search_result r;
+	size_t n = (size_t)-1;
+
+	if (run(a, text, lang, &r) == 0)
+		n = r.total;
+	arena_free(a);
+	return n;
+}
+
+static bool finds(const char *text, int64_t id)
+{
+	struct arena *a = arena_new(0);
+	struct search_result r;
+	bool ok = run(a, text, NULL, &r) == 0 && has(&r, id);
+
+	arena_free(a);
+	return ok;
+}
+
+/*
+ * For each word list: the first form is the article's, every other form
+ * must find it; the unrelated words must not.
+ */
+struct morph {
+	const char *lang;
+	const char *forms;
+	const char *unrelated;
+};
+
+static const struct morph morphs[] = {
+        {"ru", "война войны войне войну войной войною", "воин вой волна"},
+        {"ru", "переговоры переговоров переговорам переговорами", "перевод говорить"},
+        {"ru", "ёлка елка ёлки елкой", "ель"},
+        {"ru", "забастовка забастовки забастовке забастовкой забастовкам", "заставка"},
+        {"uk", "війна війни війні війною", "вій воїн"},
+        {"uk", "сім'я сім’я сімʼя", "сім"},
+        {"uk", "профспілка профспілки профспілці профспілкою", "спілка"},
+        {"en", "negotiation negotiations negotiating negotiated", "navigation"},
+        {"en", "strike strikes striking", "stroke"},
+        {"en", "workers worker", "working-class"},
+        {"fr", "négociations négociation negociation NÉGOCIATIONS", "navigation"},
+        {"fr", "grève grèves greve", "grêle"},
+        {"fr", "travailleurs travailleur TRAVAILLEURS", "travail"},
+};
+
+TEST(morphology_per_language)
+{
+	int64_t ids[NELEM(morphs)];
+	size_t i;
+
+	open_site();
+	for (i = 0; i < NELEM(morphs); i++) {
+		char first[128], body[256];
+		const char *sp = strchr(morphs[i].forms, ' ');
+		snprintf(first, sizeof(first), "%.*s", (int)(sp - morphs[i].forms),
+		         morphs[i].forms);
+		snprintf(body, sizeof(body), "Текст %zu: %s.", i, first);
+		ids[i] = add(&(struct spec){.lang = morphs[i].lang, .title = "x", .body = body});
+	}
+	for (i = 0; i < NELEM(morphs); i++) {
+		char buf[256], *w, *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", morphs[i].forms);
+		for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			if (!finds(w, ids[i]))
+				fprintf(stderr, "  %s: %s does not find %s\n", morphs[i].lang, w,
+				        morphs[i].forms);
+			CHECK(finds(w, ids[i]));
+		}
+		snprintf(buf, sizeof(buf), "%s", morphs[i].unrelated);
+		for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			if (finds(w, ids[i]))
+				fprintf(stderr, "  %s: %s finds %s\n", morphs[i].lang, w,
+				        morphs[i].forms);
+			CHECK(!finds(w, ids[i]));
+		}
+	}
+	close_site();
+}
+
+TEST(title_match_beats_body_match)
+{
+	struct arena *a;
+	struct search_result r;
+	int64_t body, title, old, new;
+
+	open_site();
+	/* Older and with the word many times in its body. */
+	body = add(&(struct spec){.lang = "en",
+	                          .title = "Harbour news",
+	                          .body = "The dockers strike. The strike goes on; the strike "
+	                                  "spreads; a strike fund and strike committees.",
+	                          .date = 1700000000});
+	title = add(&(struct spec){.lang = "en",
+	                           .title = "Dockers strike in the port",
+	                           .body = "The harbour is closed since Monday.",
+	                           .date = 1500000000});
+	/* Same text, different dates: the newer first. */
+	old = add(&(struct spec){.lang = "en",
+	                         .title = "Tram fares",
+	                         .body = "Tram fares rise.",
+	                         .date = 1400000000});
+	new = add(&(struct spec){.lang = "en",
+	                         .title = "Tram fares",
+	                         .body = "Tram fares rise.",
+	                         .date = 1650000000});
+	a = arena_new(0);
+	CHECK_INTEQ(run(a, "strike", NULL, &r), 0);
+	CHECK_INTEQ(r.nhits, 2);
+	CHECK_INTEQ(r.hits[0].id, title);
+	CHECK_INTEQ(r.hits[1].id, body);
+	/* The title comes marked. */
+	CHECK(strchr(r.hits[0].title, SEARCH_MARK_ON) != NULL);
+	CHECK_INTEQ(run(a, "tram fares", NULL, &r), 0);
+	CHECK_INTEQ(r.nhits, 2);
+	CHECK_INTEQ(r.hits[0].id, new);
+	CHECK_INTEQ(r.hits[1].id, old);
+	arena_free(a);
+	close_site();
+}
+
+TEST(query_language_and_filters)
+{
+	int64_t e1, e2, e3, r1, u1;
+
+	open_site();
+	e1 = add(&(struct spec){.lang = "en",
+	                        .section = "europe/east/russia",
+	                        .title = "Miners in Vorkuta",
+	                        .body = "Coal miners went on strike for unpaid wages.",
+	                        .author = "Boris Orlov",
+	                        .tag = "labour",
+	                        .date = 1262304000 /* 2010-01-01 */});
+	e2 = add(&(struct spec){.lang = "en",
+	                        .section = "asia",
+	                        .title = "Teachers in Almaty",
+	                        .body = "Teachers went on strike; a civil war of words.",
+	                        .author = "Vera Lin",
+	                        .tag = "education",
+	                        .date = 1577836800 /* 2020-01-01 */});
+	e3 = add(&(struct spec){.lang = "en",
+	                        .section = "europe/east",
+	                        .title = "Protest in Minsk",
+	                        .body = "A protest against the war, not a strike.",
+	                        .date = 1609459200 /* 2021-01-01 */});
+	r1 = add(&(struct spec){.lang = "ru",
+	                        .section = "europe/east/russia",
+	                        .title = "Шахтёры Воркуты",
+	                        .body = "Шахтёры объявили забастовку.",
+	                        .author = "Boris Orlov"});
+	u1 = add(&(struct spec){.lang = "uk", .title = "Шахтарі", .body = "Страйк шахтарів."});
+
+	CHECK_INTEQ(count("strike", NULL), 3);
+	CHECK_INTEQ(count("strike -war", NULL), 1);
+	CHECK(finds("strike -war", e1));
+	CHECK_INTEQ(count("\"civil war\"", NULL), 1);
+	CHECK(finds("\"civil war\"", e2));
+	CHECK_INTEQ(count("\"war civil\"", NULL), 0);
+	CHECK_INTEQ(count("teach*", NULL), 1);
+	CHECK_INTEQ(count("miners OR teachers", NULL), 2);
+	CHECK_INTEQ(count("strike protest", NULL), 1);
+	/* Language: option and filter. */
+	CHECK_INTEQ(count("шахтёры", "ru"), 1);
+	CHECK_INTEQ(count("шахтёры", "en"), 0);
+	CHECK_INTEQ(count("шахтёры lang:ru", NULL), 1);
+	CHECK(finds("страйк lang:all", u1));
+	/* Section subtree, with or without the language. */
+	CHECK_INTEQ(count("strike section:europe", NULL), 2);
+	CHECK_INTEQ(count("strike section:europe/east/russia", NULL), 1);
+	CHECK_INTEQ(count("protest section:europe", NULL), 1);
+	CHECK_INTEQ(count("strike OR protest section:europe", NULL), 2);
+	CHECK_INTEQ(count("strike section:asia", NULL), 1);
+	CHECK_INTEQ(count("strike section:en/europe/east/russia", NULL), 1);
+	CHECK(finds("забастовка section:europe/east", r1));
+	/* Author (name or slug) and tag. */
+	CHECK_INTEQ(count("strike author:boris-orlov", NULL), 1);
+	CHECK_INTEQ(count("strike author:\"Vera Lin\"", NULL), 1);
+	CHECK_INTEQ(count("strike tag:labour", NULL), 1);
+	CHECK_INTEQ(count("strike tag:education", NULL), 1);
+	CHECK(finds("strike tag:education", e2));
+	/* Dates. */
+	CHECK_INTEQ(count("strike from:2015", NULL), 2);
+	CHECK_INTEQ(count("strike to:2015", NULL), 1);
+	CHECK_INTEQ(count("strike from:2020-01 to:2020-01-01", NULL), 1);
+	CHECK(finds("strike to:2020", e3) == false);
+	CHECK(finds("protest from:2021", e3));
+	/* Unknown section or author: nothing, and a message, not an error. */
+	{
+		struct arena *a = arena_new(0);
+		struct search_result r;
+		CHECK_INTEQ(run(a, "strike section:nowhere", NULL, &r), 0);
+		CHECK_INTEQ(r.nhits, 0);
+		CHECK(r.nmsgs > 0);
+		CHECK_INTEQ(run(a, "strike author:nobody-at-all", NULL, &r), 0);
+		CHECK_INTEQ(r.nhits, 0);
+		CHECK(r.nmsgs > 0);
+		arena_free(a);
+	}
+	close_site();
+}
+
+TEST(only_published_articles_are_found)
+{
+	int64_t pub, draft, proposed, sched, refused;
+
+	open_site();
+	pub = add(&(struct spec){.lang = "en", .title = "Zeppelin one", .body = "zeppelin"});
+	draft = add(&(struct spec){
+	        .lang = "en", .title = "Zeppelin draft", .body = "zeppelin", .draft = true});
+	proposed = add(&(struct spec){.lang = "en",
+	                              .title = "Zeppelin proposed",
+	                              .body = "zeppelin",
+	                              .status = ST_PROPOSED});
+	sched = add(&(struct spec){.lang = "en",
+	                           .title = "Zeppelin scheduled",
+	                           .body = "zeppelin",
+	                           .status = ST_SCHEDULED,
+	                           .date = 4000000000});
+	refused = add(&(struct spec){.lang = "en",
+	                             .title = "Zeppelin refused",
+	                             .body = "zeppelin",
+	                             .status = ST_REFUSED});
+	CHECK_INTEQ(count("zeppelin", NULL), 1);
+	CHECK(finds("zeppelin", pub));
+	(void)draft, (void)proposed, (void)sched, (void)refused;
+
+	/* Unpublish, publish, trash, restore, edit, move: the index follows. */
+	CHECK_INTEQ(store_article_set_status(site.store, pub, ST_DRAFT), STORE_OK);
+	CHECK_INTEQ(count("zeppelin", NULL), 0);
+	CHECK_INTEQ(store_article_set_status(site.store, draft, ST_PUBLISHED), STORE_OK);
+	CHECK_INTEQ(count("zeppelin", NULL), 1);
+	CHECK(finds("zeppelin", draft));
+	CHECK_INTEQ(store_article_set_status(site.store, draft, ST_TRASH), STORE_OK);
+	CHECK_INTEQ(count("zeppelin", NULL), 0);
+	CHECK_INTEQ(store_article_restore(site.store, draft), STORE_OK);
+	{
+		struct arena *a = arena_new(0);
+		struct article got;
+		CHECK_INTEQ(store_article_get(site.store, a, draft, 0, &got), STORE_OK);
+		CHECK_INTEQ(count("zeppelin", NULL), got.status == ST_PUBLISHED ? 1 : 0);
+		arena_free(a);
+	}
+	CHECK_INTEQ(store_article_set_status(site.store, draft, ST_PUBLISHED), STORE_OK);
+	CHECK_INTEQ(count("zeppelin", NULL), 1);
+	{
+		struct arena *a = arena_new(0);
+		struct article got;
+		CHECK_INTEQ(store_article_get(site.store, a, draft, STORE_WITH_BODY, &got),
+		            STORE_OK);
+		got.body = "airship";
+		got.title = "Airship";
+		got.section_path = "asia";
+		CHECK_INTEQ(store_article_update(site.store, draft, &got), STORE_OK);
+		arena_free(a);
+	}
+	CHECK_INTEQ(count("zeppelin", NULL), 0);
+	CHECK_INTEQ(count("airship section:asia", NULL), 1);
+	CHECK_INTEQ(count("airship section:europe", NULL), 0);
+	/* A rolled back change leaves the index as it was. */
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	CHECK_INTEQ(store_article_set_status(site.store, draft, ST_DRAFT), STORE_OK);
+	CHECK_INTEQ(count("airship", NULL), 0);
+	store_rollback(site.store);
+	CHECK_INTEQ(count("airship", NULL), 1);
+	/* A rebuild finds the same. */
+	{
+		struct search_stats stats;
+		CHECK_INTEQ(search_reindex(site.search, false, &stats), 0);
+		CHECK_INTEQ(stats.articles, 1);
+	}
+	CHECK_INTEQ(count("airship", NULL), 1);
+	CHECK_INTEQ(count("zeppelin", NULL), 0);
+	close_site();
+}
+
+TEST(bad_input_is_never_an_error)
+{
+	static const char *const inputs[] = {
+	        "",
+	        "   ",
+	        "\"",
+	        "\"unbalanced quote",
+	        "word\"",
+	        "*",
+	        "-",
+	        "-word",
+	        ":",
+	        "a:b",
+	        "(",
+	        ")",
+	        "NEAR(a b)",
+	        "a NEAR b",
+	        "^start",
+	        "title:strike",
+	        "strike*",
+	        "s*",
+	        "OR",
+	        "OR OR strike",
+	        "strike OR",
+	        "AND NOT",
+	        "{title}: strike",
+	        "lang:",
+	        "lang:xx strike",
+	        "section:",
+	        "from:notadate strike",
+	        "to:2020-13-45 strike",
+	        "bogus:filter strike",
+	        "\xff\xfe strike \xc3",
+	        "\xd0\xb2\xd0",
+	        "strike\x01\x02\x7f",
+	        "'\\'%_",
+	        "strike'; DROP TABLE article; --",
+	};
+	struct arena *a;
+	struct search_result r;
+	struct buf big = BUF_INIT;
+	size_t i;
+
+	open_site();
+	add(&(struct spec){.lang = "en", .title = "Strike", .body = "strike word"});
+	a = arena_new(0);
+	for (i = 0; i < NELEM(inputs); i++) {
+		if (run(a, inputs[i], NULL, &r) != 0)
+			fprintf(stderr, "  error on input %zu: %s\n", i, log_reason());
+		CHECK_INTEQ(run(a, inputs[i], NULL, &r), 0);
+	}
+	/* Empty: a message to show. */
+	CHECK_INTEQ(run(a, "", NULL, &r), 0);
+	CHECK(r.nmsgs > 0);
+	CHECK_INTEQ(r.msgs[0].code, QUERY_MSG_EMPTY);
+	/* Syntax characters are plain characters: the word is still found. */
+	CHECK_INTEQ(run(a, "\"strike", NULL, &r), 0);
+	CHECK_INTEQ(r.nhits, 1);
+	CHECK_INTEQ(run(a, "(strike)", NULL, &r), 0);
+	CHECK_INTEQ(r.nhits, 1);
+	CHECK_INTEQ(run(a, "^strike:", NULL, &r), 0);
+	CHECK_INTEQ(r.nhits, 1);
+	CHECK_INTEQ(run(a, "NEAR(strike word)", NULL, &r), 0); /* "near strike word" */
+	CHECK_INTEQ(r.nhits, 0);
+	CHECK_INTEQ(run(a, "\xff strike", NULL, &r), 0);
+	CHECK_INTEQ(r.nhits, 1);
+	/* 10 KB: cut with a message. */
+	for (i = 0; i < 10240 / 8; i++)
+		buf_puts(&big, "strike  ");
+	CHECK_INTEQ(run(a, big.p, NULL, &r), 0);
+	CHECK(r.nmsgs > 0);
+	for (i = 0; i < r.nmsgs && r.msgs[i].code != QUERY_MSG_TOO_LONG; i++)
+		;
+	CHECK(i < r.nmsgs);
+	buf_finish(&big);
+	/* Paging past the limit: a message, not an error. */
+	{
+		struct query q;
+		struct search_opts o = {.offset = SEARCH_MAX_RESULTS, .limit = 10};
+		query_parse(a, "strike", 6, &q);
+		CHECK_INTEQ(search_run(site.search, a, &q, &o, &r), 0);
+		CHECK_INTEQ(r.nhits, 0);
+	}
+	arena_free(a);
+	close_site();
+}
+
+/* FTS5's own check of a table: 0 if sound. */
+static int integrity(const char *table)
+{
+	sqlite3 *db = store_db(site.store);
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO \"%s\"(\"%s\", rank) VALUES ('integrity-check', 1)",
+	         table, table);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "  %s: %s\n", table, sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+TEST(rebuild_in_parallel_tables)
+{
+	struct search_stats stats;
+	int64_t ids[600];
+	size_t i, n = 0;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	/* Enough per language for the parallel builder (search_index.c BUILD_MIN). */
+	for (i = 0; i < 260; i++) {
+		char t[64], b[128];
+		snprintf(t, sizeof(t), "Report %zu", i);
+		snprintf(b, sizeof(b), "Negotiations number %zu went on; word%zu.", i, i);
+		ids[n++] = add(&(struct spec){.lang = "en", .title = t, .body = b});
+		snprintf(b, sizeof(b), "Переговоры номер %zu продолжались; слово%zu.", i, i);
+		ids[n++] = add(&(struct spec){.lang = "ru", .title = t, .body = b});
+	}
+	/* A small language goes the one-by-one way in the same rebuild. */
+	ids[n++] = add(&(struct spec){.lang = "fr", .title = "Grève", .body = "négociations"});
+	add(&(struct spec){.lang = "en", .title = "Draft", .body = "negotiation", .draft = true});
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+	CHECK_INTEQ(search_reindex(site.search, false, &stats), 0);
+	CHECK_INTEQ(stats.articles, n);
+	CHECK_INTEQ(stats.langs, 3);
+	CHECK_INTEQ(integrity("search_fts_en"), 0);
+	CHECK_INTEQ(integrity("search_fts_ru"), 0);
+	CHECK_INTEQ(integrity("search_fts_fr"), 0);
+	CHECK_INTEQ(count("negotiation", "en"), 260);
+	CHECK_INTEQ(count("переговорам", "ru"), 260);
+	CHECK_INTEQ(count("négociation", "fr"), 1);
+	CHECK_INTEQ(count("word137", NULL), 1);
+	CHECK(finds("слово42", ids[85]));
+	/* No scratch databases left behind. */
+	{
+		char p[256];
+		snprintf(p, sizeof(p), "%s/tamizdat.db-search-en", sitedir);
+		CHECK(access(p, F_OK) != 0);
+	}
+	/* The copied tables keep following changes. */
+	CHECK_INTEQ(store_article_set_status(site.store, ids[0], ST_DRAFT), STORE_OK);
+	CHECK_INTEQ(count("negotiation", "en"), 259);
+	CHECK_INTEQ(integrity("search_fts_en"), 0);
+	close_site();
+}
+
+TESTS(T(morphology_per_language), T(title_match_beats_body_match), T(query_language_and_filters),
+      T(only_published_articles_are_found), T(bad_input_is_never_an_error),
+      T(rebuild_in_parallel_tables))

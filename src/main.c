@@ -24,6 +24,7 @@ static const struct cli_cmd commands[] = {
 	{"build", cmd_build, "build the whole public site", NULL},
 	{"publish", cmd_publish, "publish pending changes", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},
+	{"mirror", cmd_mirror, "sign bundles of the site, keep mirrors in sync", NULL},
 	{"demo", cmd_demo, "create the demo site and serve it", NULL},
 };
 

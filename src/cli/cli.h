@@ -69,5 +69,6 @@ int cmd_build(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_mirror(int argc, char **argv);
 
 #endif

@@ -5,10 +5,12 @@
  */
 #include "publish/pub_int.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mirror/mirror.h"
 #include "render/i18n.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -530,6 +532,42 @@ int pub_page_sitemap(struct pub_ctx *c, const char *lang, int64_t k)
 	return emit(c, path);
 }
 
+/*
+ * mirrors.json (the addresses a blocked reader can try), signed with the
+ * site's key when it has one, and that key's public half.  The signature's
+ * trusted comment holds no time, so that an unchanged list is not
+ * rewritten: Ed25519 signatures are deterministic.
+ */
+static int page_mirrors(struct pub_ctx *c)
+{
+	struct minisign_key key;
+	struct minisign_pub pub;
+	bool signing = mirror_key_exists(c->site->dir);
+	int rc;
+
+	if (signing && mirror_key_load(c->site->dir, &key) != 0)
+		return -1;
+	if (signing)
+		minisign_pub_of(&key, &pub);
+	mirror_list_json(cfg_of(c), signing ? &pub : NULL, &c->out);
+	if (signing) {
+		struct buf sig = BUF_INIT, pubtext = BUF_INIT;
+		minisign_sign(&key, c->out.p, c->out.n, "file:mirrors.json", &sig);
+		minisign_pub_format(&pub, &pubtext);
+		rc = pub_write(c->w, "mirrors.json.minisig", sig.p, sig.n);
+		if (rc == 0)
+			rc = pub_write(c->w, "minisign.pub", pubtext.p, pubtext.n);
+		buf_finish(&sig);
+		buf_finish(&pubtext);
+		sodium_memzero(&key, sizeof(key));
+		if (rc != 0) {
+			buf_reset(&c->out);
+			return -1;
+		}
+	}
+	return emit(c, "mirrors.json");
+}
+
 int pub_page_root(struct pub_ctx *c)
 {
 	const struct config *cfg = cfg_of(c);
@@ -563,6 +601,8 @@ int pub_page_root(struct pub_ctx *c)
 	if (render_404_page(&c->site->rs, c->a, NULL, &c->out) != 0 || emit(c, "404.html") != 0)
 		return -1;
 	if (render_robots(&c->site->rs, &c->out) != 0 || emit(c, "robots.txt") != 0)
+		return -1;
+	if (page_mirrors(c) != 0)
 		return -1;
 	if (store_article_max_id(c->store, &maxid) != STORE_OK)
 		return -1;

@@ -192,7 +192,9 @@ int minisign_key_parse(struct minisign_key *key, const char *text, size_t n)
 	memcpy(key->keyid, p, MINISIGN_KEYID_LEN);
 	memcpy(key->sk, p + MINISIGN_KEYID_LEN, 64);
 	key_checksum(key, chk);
-	if (sodium_memcmp(chk, p + MINISIGN_KEYID_LEN + 64, 32) != 0) {
+	/* minisign -W writes no checksum (zeros) for an unencrypted key. */
+	if (!sodium_is_zero(p + MINISIGN_KEYID_LEN + 64, 32) &&
+	    sodium_memcmp(chk, p + MINISIGN_KEYID_LEN + 64, 32) != 0) {
 		log_fail("the secret key is damaged (checksum mismatch)");
 		goto out;
 	}

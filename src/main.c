@@ -20,7 +20,7 @@ static const struct cli_cmd commands[] = {
 	{"article", cmd_article, "add, update, list, publish articles", NULL},
 	{"author", cmd_author, "add, list, update authors", NULL},
 	{"import", cmd_import, "import a Markdown tree or a JSON-lines corpus", NULL},
-	{"export", cmd_export, "export the site as a Markdown tree", NULL},
+	{"export", cmd_export, "export the site as a Markdown tree or an EPUB book", NULL},
 	{"build", cmd_build, "build the whole public site", NULL},
 	{"publish", cmd_publish, "publish pending changes", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},

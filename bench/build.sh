@@ -20,11 +20,14 @@ if [ ! -f "$site/.done" ]; then
 	timed "tamizdat import markdown ($count)" "$tz" -q -C "$site" import markdown "$c" --no-publish
 	touch "$site/.done"
 fi
-old=
+# Old outputs are moved aside and deleted only at the end: deleting many
+# files right before a timed run slows the run down.  `sync` before each
+# run, for Hugo too, so that no run pays for the previous one's writeback.
+olds=
 for i in $(seq "$rounds"); do
-	[ -d "$site/public" ] && { old=$(fresh old); mv "$site/public" "$old"; }
+	[ -d "$site/public" ] && { o=$(fresh old); mv "$site/public" "$o"; olds="$olds $o"; }
+	sync
 	timed "tamizdat build ($count) round $i" "$tz" -q -C "$site" build
-	[ -n "$old" ] && rm -rf "$old" && old=
 done
 echo "tamizdat output: $(find "$site/public" -type f | wc -l) files, $(du -sh "$site/public" | cut -f1)"
 timed "tamizdat rebuild, nothing changed ($count)" "$tz" -q -C "$site" build
@@ -33,8 +36,11 @@ if [ -z "${NO_HUGO:-}" ]; then
 	command -v hugo >/dev/null || { echo "build.sh: hugo not installed (apt-get install hugo)" >&2; exit 1; }
 	for i in $(seq "$rounds"); do
 		h=$(fresh hugo-public)
+		sync
 		timed "hugo build ($count) round $i" sh "$shared/bench/hugo_build.sh" "$c" "$h" --quiet
 		echo "hugo output: $(find "$h" -type f | wc -l) files, $(du -sh "$h" | cut -f1)"
-		rm -rf "$h"
+		olds="$olds $h"
 	done
 fi
+# shellcheck disable=SC2086
+[ -z "$olds" ] || rm -rf $olds

@@ -81,7 +81,7 @@ int cli_publish(struct site *site, bool no_publish)
 		         log_reason());
 		return EXIT_FAIL;
 	}
-	if (!cli.quiet)
+	if (!cli.quiet && st.pages)
 		log_info("published: %zu files changed in %.0f ms", st.written, st.seconds * 1000);
 	return EXIT_OK;
 }

@@ -332,6 +332,7 @@ static int do_list(struct site *site, const char *lang, const char *section, con
 	struct article_filter f = {.lang = lang, .status = -1};
 	struct article *v;
 	size_t n, i;
+	bool first;
 	int rc = EXIT_FAIL;
 
 	if (status && (f.status = model_status_parse(status)) < 0) {
@@ -354,33 +355,49 @@ static int do_list(struct site *site, const char *lang, const char *section, con
 		}
 		f.section_id = sec.id;
 	}
-	if (store_article_list(site->store, a, &f, &v, &n) != STORE_OK) {
-		cli_fail_reason();
-		goto out;
-	}
-	if (json) {
-		json_t *arr = json_array();
-		char *s;
-		for (i = 0; i < n; i++)
-			json_array_append_new(arr, article_json(&v[i]));
-		s = json_dumps(arr, JSON_INDENT(2));
-		puts(s);
-		free(s);
-		json_decref(arr);
-	} else {
-		for (i = 0; i < n; i++) {
-			char date[16] = "-";
-			if (v[i].date) {
-				time_t t = (time_t)v[i].date;
-				struct tm tm;
-				gmtime_r(&t, &tm);
-				strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-			}
-			printf("%lld\t%s\t%s\t%s\t%s%s%s/%s\t%s\n", (long long)v[i].id,
-			       model_status_name(v[i].status), v[i].lang, date, v[i].lang,
-			       *v[i].section_path ? "/" : "", v[i].section_path, v[i].slug, v[i].title);
+	/* Page by page, so that listing a large archive takes little memory. */
+	f.limit = 500;
+	if (json)
+		fputs("[", stdout);
+	for (first = true;;) {
+		struct arena *pa = arena_new(0);
+		if (store_article_list(site->store, pa, &f, &v, &n) != STORE_OK) {
+			arena_free(pa);
+			cli_fail_reason();
+			goto out;
 		}
+		for (i = 0; i < n; i++) {
+			if (json) {
+				json_t *o = article_json(&v[i]);
+				char *s = json_dumps(o, JSON_INDENT(2));
+				printf("%s\n%s", first ? "" : ",", s);
+				free(s);
+				json_decref(o);
+			} else {
+				char date[16] = "-";
+				if (v[i].date) {
+					time_t t = (time_t)v[i].date;
+					struct tm tm;
+					gmtime_r(&t, &tm);
+					strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+				}
+				printf("%lld\t%s\t%s\t%s\t%s%s%s/%s\t%s\n", (long long)v[i].id,
+				       model_status_name(v[i].status), v[i].lang, date, v[i].lang,
+				       *v[i].section_path ? "/" : "", v[i].section_path, v[i].slug,
+				       v[i].title);
+			}
+			first = false;
+		}
+		if (n) {
+			f.before_date = v[n - 1].date;
+			f.before_id = v[n - 1].id;
+		}
+		arena_free(pa);
+		if (n < f.limit)
+			break;
 	}
+	if (json)
+		puts(first ? "]" : "\n]");
 	rc = EXIT_OK;
 out:
 	arena_free(a);

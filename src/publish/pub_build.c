@@ -39,7 +39,13 @@ struct build {
 	struct pub_data data;
 	struct job *jobs;
 	size_t njobs, cap;
-	atomic_size_t next;
+	/*
+	 * Jobs are taken from both ends of the list, one end per thread of a
+	 * pair, so that two threads rarely create files in the same folder
+	 * (the file system serialises those).  take() hands out each job once.
+	 */
+	pthread_mutex_t take_lock;
+	size_t front, back;
 	atomic_size_t done;
 	atomic_int failed;
 	const char *lang; /* scope */
@@ -54,7 +60,20 @@ struct worker {
 	struct pub_writer w;
 	pthread_t thread;
 	bool main;
+	bool from_back;
 };
+
+/* The next job for a worker, or (size_t)-1 when none is left. */
+static size_t take(struct build *b, bool from_back)
+{
+	size_t i = (size_t)-1;
+
+	pthread_mutex_lock(&b->take_lock);
+	if (b->front < b->back)
+		i = from_back ? --b->back : b->front++;
+	pthread_mutex_unlock(&b->take_lock);
+	return i;
+}
 
 static void add_job(struct build *b, struct job j)
 {
@@ -78,7 +97,7 @@ static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 	case JOB_LIST:
 		return pub_page_list_from(c, &j->list, 1);
 	case JOB_LANG:
-		return pub_page_language(c, j->lang);
+		return pub_page_language(c, j->lang, true);
 	case JOB_SITEMAP:
 		return pub_page_sitemap(c, j->lang, j->id);
 	case JOB_REDIRECT: {
@@ -115,7 +134,7 @@ static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 		return rc;
 	}
 	case JOB_ROOT:
-		return pub_page_root(c);
+		return pub_page_root(c, true);
 	}
 	return 0;
 }
@@ -135,14 +154,15 @@ static void *work(void *arg)
 	buf_init(&c.body);
 	if (wk->main) {
 		c.store = b->site->store;
-	} else if (store_open(b->site->db_path, STORE_READONLY, &c.store) != STORE_OK) {
+	} else if (store_open(b->site->db_path, STORE_READONLY, &c.store) != STORE_OK ||
+	           store_set_bulk(c.store) != STORE_OK) {
 		pthread_mutex_lock(&b->lock);
 		snprintf(b->error, sizeof(b->error), "%s", log_reason());
 		pthread_mutex_unlock(&b->lock);
 		atomic_store(&b->failed, 1);
 		goto out;
 	}
-	while (!atomic_load(&b->failed) && (i = atomic_fetch_add(&b->next, 1)) < b->njobs) {
+	while (!atomic_load(&b->failed) && (i = take(b, wk->from_back)) != (size_t)-1) {
 		if (run_job(&c, b, &b->jobs[i]) != 0) {
 			pthread_mutex_lock(&b->lock);
 			if (!b->error[0])
@@ -166,6 +186,18 @@ out:
 	return NULL;
 }
 
+/* Article jobs in folder order, so that a thread fills one folder at a time. */
+static int cmp_article_folder(const void *x, const void *y)
+{
+	const struct article *a = *(const struct article *const *)x;
+	const struct article *b = *(const struct article *const *)y;
+	int c = strcmp(a->lang, b->lang);
+
+	if (c == 0)
+		c = strcmp(a->section_path, b->section_path);
+	return c ? c : (a->id < b->id ? -1 : a->id > b->id);
+}
+
 static void plan(struct build *b)
 {
 	const struct config *cfg = &b->site->cfg;
@@ -180,11 +212,20 @@ static void plan(struct build *b)
 			add_job(b, (struct job){.kind = JOB_LIST,
 			                        .list = {PL_SECTION, b->data.secs[i].id,
 			                                 b->data.secs[i].lang}});
+	{
+		const struct article **order = xreallocarray(NULL, s->narticles + 1, sizeof(*order));
+		for (i = 0; i < s->narticles; i++)
+			order[i] = &s->articles[i];
+		qsort(order, s->narticles, sizeof(*order), cmp_article_folder);
+		for (i = 0; i < s->narticles; i++)
+			if (in_scope(b, order[i]->lang) && pub_data_article(&b->data, order[i]->id))
+				add_job(b, (struct job){.kind = JOB_ARTICLE, .id = order[i]->id});
+		free(order);
+	}
 	for (i = 0; i < s->narticles; i++) {
 		const struct article *art = &s->articles[i];
 		if (!in_scope(b, art->lang) || pub_data_article(&b->data, art->id) == NULL)
 			continue;
-		add_job(b, (struct job){.kind = JOB_ARTICLE, .id = art->id});
 		for (j = 0; j < art->nauthors; j++) {
 			/* One job per (author, language). */
 			int64_t key = art->authors[j].id * 64 + (int64_t)(config_lang(cfg, art->lang) -
@@ -308,6 +349,18 @@ static long ncores(void)
 
 int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_stats *stats)
 {
+	int lock = pub_lock(site), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = pub_build_unlocked(site, opts, stats);
+	pub_unlock(lock);
+	return rc;
+}
+
+int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
+                       struct pub_stats *stats)
+{
 	struct build *b = xcalloc(1, sizeof(*b));
 	struct worker *wk = NULL;
 	struct timespec t0, t1;
@@ -320,6 +373,7 @@ int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_s
 	b->site = site;
 	b->lang = opts && opts->lang ? opts->lang : NULL;
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->take_lock, NULL);
 	if (b->lang && config_lang(&site->cfg, b->lang) == NULL) {
 		log_fail("language \"%s\" is not one of the site's (see: tamizdat.ini languages)",
 		         b->lang);
@@ -328,13 +382,14 @@ int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_s
 	if (fs_mkdirs(site->public_dir) != 0)
 		goto out;
 	b->fresh = dir_empty(site->public_dir);
-	if (store_begin_read(site->store) != STORE_OK)
+	if (store_set_bulk(site->store) != STORE_OK || store_begin_read(site->store) != STORE_OK)
 		goto out;
 	if (pub_data_snapshot(&b->data, site->store, &site->cfg) != 0) {
 		store_rollback(site->store);
 		goto out;
 	}
 	plan(b);
+	b->back = b->njobs;
 	progress_init(&b->progress, "building", b->njobs);
 	if (!(opts && opts->progress))
 		b->progress.enabled = 0;
@@ -346,6 +401,7 @@ int pub_build(struct site *site, const struct pub_build_opts *opts, struct pub_s
 	for (i = 0; i < nthreads; i++) {
 		wk[i].b = b;
 		wk[i].main = i == 0;
+		wk[i].from_back = i % 2 == 1;
 		pub_writer_init(&wk[i].w, site->public_dir, true);
 		wk[i].w.fresh = b->fresh;
 	}
@@ -414,6 +470,7 @@ out:
 		pub_data_finish(&b->data);
 	free(b->jobs);
 	pthread_mutex_destroy(&b->lock);
+	pthread_mutex_destroy(&b->take_lock);
 	free(b);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (stats)

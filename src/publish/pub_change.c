@@ -337,6 +337,28 @@ static void plan_finish(struct plan *p)
 
 /* ---- executing it -------------------------------------------------- */
 
+/*
+ * TAMIZDAT_TRACE=1 prints how long each step of a publish took, on stderr:
+ * for finding where an incremental publish spends its time.
+ */
+static void trace(const char *what)
+{
+	static int on = -1;
+	static struct timespec last;
+	struct timespec now;
+
+	if (on < 0)
+		on = getenv("TAMIZDAT_TRACE") != NULL;
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec)
+		fprintf(stderr, "tamizdat: trace: %-12s %7.2f ms\n", what,
+		        (double)(now.tv_sec - last.tv_sec) * 1e3 +
+		                (double)(now.tv_nsec - last.tv_nsec) / 1e6);
+	last = now;
+}
+
 static int execute(struct plan *p, struct pub_ctx *c)
 {
 	size_t i, j;
@@ -348,14 +370,17 @@ static int execute(struct plan *p, struct pub_ctx *c)
 			if (pub_unlink(c->w, path) != 0)
 				return -1;
 		}
+	trace("start");
 	for (i = 0; i < p->articles.cap; i++)
 		if (p->articles.keys && p->articles.keys[i] != INT64_MIN)
 			if (pub_page_article(c, p->articles.keys[i]) != 0)
 				return -1;
+	trace("articles");
 	for (i = 0; i < p->redirects.cap; i++)
 		if (p->redirects.keys && p->redirects.keys[i] != INT64_MIN)
 			if (pub_page_redirects(c, p->redirects.keys[i], 0, false) != 0)
 				return -1;
+	trace("redirects");
 	for (i = 0; i < p->lists.cap; i++) {
 		struct list_plan *lp;
 		if (p->lists.keys == NULL || p->lists.keys[i] == INT64_MIN)
@@ -373,19 +398,67 @@ static int execute(struct plan *p, struct pub_ctx *c)
 		} else if (pub_page_list(c, &lp->list, 0) != 0 || pub_page_feeds(c, &lp->list) != 0) {
 			return -1;
 		}
+		trace(lp->list.kind == PL_SECTION  ? "  section"
+		      : lp->list.kind == PL_AUTHOR ? "  author"
+		                                   : "  tag");
 	}
+	trace("lists");
 	for (i = 0; i < p->sitemaps.cap; i++)
 		if (p->sitemaps.keys && p->sitemaps.keys[i] != INT64_MIN)
 			if (pub_page_sitemap(c, p->sitemaps.vals[i],
 			                     KEY_ID40(p->sitemaps.keys[i])) != 0)
 				return -1;
+	trace("sitemaps");
 	for (i = 0; i < p->nlangs; i++)
-		if (config_lang(&c->site->cfg, p->langs[i]) && pub_page_language(c, p->langs[i]) != 0)
+		if (config_lang(&c->site->cfg, p->langs[i]) &&
+		    pub_page_language(c, p->langs[i], false) != 0)
 			return -1;
-	return pub_page_root(c);
+	trace("languages");
+	{
+		/* A new article can open a new sitemap file; every language has one. */
+		const struct config *cfg = &c->site->cfg;
+		int64_t maxid;
+		if (p->nlangs && store_article_max_id(c->store, &maxid) != STORE_OK)
+			return -1;
+		for (i = 0; p->nlangs && i < cfg->nlangs; i++)
+			if (imap_get(&p->sitemaps, (int64_t)i << 40 | maxid / PUB_SITEMAP_CHUNK) == NULL &&
+			    pub_page_sitemap(c, cfg->langs[i].code, maxid / PUB_SITEMAP_CHUNK) != 0)
+				return -1;
+	}
+	if (pub_page_root(c, false) != 0)
+		return -1;
+	trace("root");
+	return 0;
 }
 
+static int apply(struct site *site, struct pub_stats *stats);
+
 int pub_apply(struct site *site, struct pub_stats *stats)
+{
+	int lock, rc;
+
+	/* Cheap when nothing is queued: no lock, no work. */
+	{
+		struct arena *a = arena_new(0);
+		int64_t *ids;
+		const char **data;
+		size_t n = 0;
+		enum store_status st = store_queue_list(site->store, a, &ids, &data, &n);
+		arena_free(a);
+		if (st == STORE_OK && n == 0) {
+			if (stats)
+				memset(stats, 0, sizeof(*stats));
+			return 0;
+		}
+	}
+	if ((lock = pub_lock(site)) < 0)
+		return -1;
+	rc = apply(site, stats);
+	pub_unlock(lock);
+	return rc;
+}
+
+static int apply(struct site *site, struct pub_stats *stats)
 {
 	struct arena *a = arena_new(0);
 	struct plan p;
@@ -423,7 +496,7 @@ int pub_apply(struct site *site, struct pub_stats *stats)
 		struct pub_stats bs;
 		if (config_lang(&site->cfg, p.rebuild[i]) == NULL)
 			continue;
-		if (pub_build(site, &bo, &bs) != 0)
+		if (pub_build_unlocked(site, &bo, &bs) != 0)
 			goto out;
 		if (stats) {
 			stats->pages += bs.pages;
@@ -431,8 +504,10 @@ int pub_apply(struct site *site, struct pub_stats *stats)
 			stats->removed += bs.removed;
 		}
 	}
+	trace("queue");
 	if (pub_data_live(&d, site->store, &site->cfg) != 0)
 		goto out;
+	trace("sections");
 	for (i = 0; i < n; i++) {
 		json_error_t err;
 		json_t *o = json_loads(data[i], 0, &err);
@@ -448,6 +523,7 @@ int pub_apply(struct site *site, struct pub_stats *stats)
 		if (r != 0)
 			goto out;
 	}
+	trace("plan");
 	pub_writer_init(&w, site->public_dir, false);
 	c.site = site;
 	c.data = &d;
@@ -472,6 +548,7 @@ int pub_apply(struct site *site, struct pub_stats *stats)
 			rc = -1;
 			goto out;
 		}
+	trace("done");
 out:
 	plan_finish(&p);
 	if (d.a)

@@ -445,37 +445,18 @@ int pub_data_index(struct pub_data *d, struct arena *a, const char *lang,
 	struct render_index_entry *v = NULL;
 	size_t k = 0, cap = 0, i;
 
-	if (d->live && kind == PL_AUTHOR) {
-		int64_t lo, hi, *lists;
-		size_t *counts, nl;
-		store_list_author_range(d->store, lang, &lo, &hi);
-		if (store_list_counts(d->store, a, lo, hi, &lists, &counts, &nl) != STORE_OK)
+	if (d->live) {
+		struct store_count *cv;
+		size_t nc;
+		if ((kind == PL_AUTHOR ? store_author_counts(d->store, a, lang, &cv, &nc)
+		                       : store_tag_counts(d->store, a, lang, &cv, &nc)) != STORE_OK)
 			return -1;
-		v = arena_alloc(a, (nl + 1) * sizeof(*v));
-		for (i = 0; i < nl; i++) {
-			struct author au;
-			if (store_author_get(d->store, a, lists[i] & ((1LL << 40) - 1), &au) != STORE_OK)
-				return -1;
-			v[k].name = au.name;
-			v[k].dir = arena_printf(a, "%s/authors/%s", lang, au.slug);
-			v[k].count = counts[i];
-			k++;
-		}
-	} else if (d->live) {
-		struct tag *tags;
-		size_t nt;
-		if (store_tag_list(d->store, a, lang, &tags, &nt) != STORE_OK)
-			return -1;
-		v = arena_alloc(a, (nt + 1) * sizeof(*v));
-		for (i = 0; i < nt; i++) {
-			size_t c;
-			if (store_list_count(d->store, store_list_tag(tags[i].id), &c) != STORE_OK)
-				return -1;
-			if (c == 0)
-				continue;
-			v[k].name = tags[i].name;
-			v[k].dir = arena_printf(a, "%s/tags/%s", lang, tags[i].slug);
-			v[k].count = c;
+		v = arena_alloc(a, (nc + 1) * sizeof(*v));
+		for (i = 0; i < nc; i++) {
+			v[k].name = cv[i].name;
+			v[k].dir = arena_strcat(a, lang, kind == PL_AUTHOR ? "/authors/" : "/tags/",
+			                        cv[i].slug, NULL);
+			v[k].count = cv[i].n;
 			k++;
 		}
 	} else {

@@ -112,6 +112,17 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 /* Removes path and path.gz.  0 or -1. */
 int pub_unlink(struct pub_writer *w, const char *path);
 
+/*
+ * Takes the site's publish lock (DIR/.publish.lock), waiting for another
+ * publish to finish: one writer of public/ at a time.  Returns the lock's
+ * descriptor for pub_unlock(), or -1 with the reason recorded.
+ */
+int pub_lock(struct site *site);
+void pub_unlock(int fd);
+/* pub_build() for a caller that holds the lock already. */
+int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
+                       struct pub_stats *stats);
+
 /* ---- page jobs (pub_pages.c) ------------------------------------- */
 
 struct pub_ctx {
@@ -133,15 +144,28 @@ int pub_page_list(struct pub_ctx *c, const struct pub_list *l, size_t chunk);
 /* All of a list's pages from archive page `from` (1-based) to the last, the index and feeds. */
 int pub_page_list_from(struct pub_ctx *c, const struct pub_list *l, size_t from);
 int pub_page_feeds(struct pub_ctx *c, const struct pub_list *l);
-/* Everything per language that follows every change: index pages, sitemaps, 404. */
-int pub_page_language(struct pub_ctx *c, const char *lang);
-/* The site's root pages: home, feeds, sitemap index, robots, 404, assets. */
-int pub_page_root(struct pub_ctx *c);
+/*
+ * The pages per language that follow every change: the author and tag
+ * index pages and the sitemap of lists; with all, also those that depend
+ * on the configuration and theme only (the 404 page).
+ */
+int pub_page_language(struct pub_ctx *c, const char *lang, bool all);
+/*
+ * The site's root pages: home, site feeds, sitemap index; with all, also
+ * robots.txt, the 404 page and the theme's assets, which only the
+ * configuration and theme change (a full build writes them).
+ */
+int pub_page_root(struct pub_ctx *c, bool all);
 /* Sitemap chunk k of lang (articles with id in [k*PUB_SITEMAP_CHUNK, (k+1)*...)). */
 int pub_page_sitemap(struct pub_ctx *c, const char *lang, int64_t k);
 
-/* Articles per sitemap file: keeps each file small and its membership fixed. */
-#define PUB_SITEMAP_CHUNK 1000
+/*
+ * Article ids per sitemap file: keeps each file small, so that a publish
+ * rewrites little, and its membership fixed.  A variable so that tests can
+ * make it tiny and reach many files with few articles.
+ */
+extern int64_t pub_sitemap_chunk;
+#define PUB_SITEMAP_CHUNK pub_sitemap_chunk
 
 /* The folder of a list's pages. */
 const char *pub_list_dir(struct pub_ctx *c, const struct pub_list *l);

@@ -15,6 +15,8 @@
 #include "util/fsutil.h"
 #include "util/log.h"
 
+int64_t pub_sitemap_chunk = 250;
+
 /* Articles per language on the site's root page. */
 #define PUB_HOME_ITEMS 5
 
@@ -216,25 +218,28 @@ int pub_page_list(struct pub_ctx *c, const struct pub_list *l, size_t chunk)
 	struct render_list m;
 	struct render_item *items;
 	int64_t *ids;
-	size_t n, nchunks, first, count, nids;
+	size_t n, narchive, first, count, nids;
 
 	if (!list_model(c, l, &m))
 		return 0;
 	if (pub_data_list_count(c->data, l, &n) != 0)
 		return -1;
-	nchunks = render_nchunks(n, p);
-	if (chunk > nchunks || (n == 0 && l->kind != PL_SECTION))
+	/*
+	 * Archive pages exist for the chunks the index page does not show:
+	 * page k holds chunk k-1, and there are index_first_chunk() of them.
+	 */
+	narchive = render_index_first_chunk(n, p);
+	if (chunk > narchive || (n == 0 && l->kind != PL_SECTION))
 		return pub_unlink(c->w, page_path(c, m.dir, chunk));
 	if (chunk == 0) {
-		size_t f = render_index_first_chunk(n, p);
-		first = f * p;
+		first = narchive * p;
 		count = n - first;
-		m.older = f; /* chunk f-1 is archive page f */
+		m.older = narchive;
 	} else {
 		first = (chunk - 1) * p;
 		count = p;
 		m.older = chunk - 1;
-		m.newer = chunk < nchunks ? chunk + 1 : (size_t)-1;
+		m.newer = chunk < narchive ? chunk + 1 : (size_t)-1;
 	}
 	if (pub_data_list_range(c->data, c->a, l, first, count, &ids, &nids) != 0)
 		return -1;
@@ -242,7 +247,7 @@ int pub_page_list(struct pub_ctx *c, const struct pub_list *l, size_t chunk)
 	m.items = items;
 	m.total = n;
 	m.chunk = chunk;
-	m.nchunks = nchunks;
+	m.nchunks = narchive;
 	if (render_list_page(&c->site->rs, c->a, &m, &c->out) != 0) {
 		log_fail("list %s: %s", m.dir, log_reason());
 		return -1;
@@ -338,7 +343,7 @@ int pub_page_list_from(struct pub_ctx *c, const struct pub_list *l, size_t from)
 		return pub_page_feeds(c, l);
 	if (pub_data_list_count(c->data, l, &n) != 0)
 		return -1;
-	nchunks = render_nchunks(n, cfg_of(c)->page_size);
+	nchunks = render_index_first_chunk(n, cfg_of(c)->page_size);
 	if (from == 0)
 		from = 1;
 	for (k = from; k <= nchunks; k++)
@@ -407,7 +412,7 @@ static int sitemap_lists(struct pub_ctx *c, const char *lang)
 	return rc;
 }
 
-int pub_page_language(struct pub_ctx *c, const char *lang)
+int pub_page_language(struct pub_ctx *c, const char *lang, bool all)
 {
 	struct render_index_entry *e;
 	size_t n;
@@ -426,107 +431,121 @@ int pub_page_language(struct pub_ctx *c, const char *lang)
 		if (emit(c, path) != 0)
 			return -1;
 	}
-	if (render_404_page(&c->site->rs, c->a, lang, &c->out) != 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/404.html", lang);
-	if (emit(c, path) != 0)
-		return -1;
+	if (all) {
+		if (render_404_page(&c->site->rs, c->a, lang, &c->out) != 0)
+			return -1;
+		snprintf(path, sizeof(path), "%s/404.html", lang);
+		if (emit(c, path) != 0)
+			return -1;
+	}
 	return sitemap_lists(c, lang);
+}
+
+/* Position of lang in the site's languages; past the end when unknown. */
+static size_t lang_rank(const struct config *cfg, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nlangs; i++)
+		if (strcmp(cfg->langs[i].code, lang) == 0)
+			return i;
+	return cfg->nlangs;
+}
+
+/*
+ * The rows of a sitemap chunk from the snapshot, in the shape the store
+ * gives them in live mode.
+ */
+static int snapshot_rows(struct pub_ctx *c, const char *lang, int64_t lo, int64_t hi,
+                         struct store_sitemap_row **rows, size_t *n)
+{
+	const struct store_snapshot *s = &c->data->snap;
+	struct store_sitemap_row *v = arena_calloc(c->a, PUB_SITEMAP_CHUNK + 1, sizeof(*v));
+	size_t first = 0, last = s->narticles, i, j, k = 0;
+	struct buf dir = BUF_INIT;
+
+	while (first < last) {
+		size_t mid = first + (last - first) / 2;
+		if (s->articles[mid].id < lo)
+			first = mid + 1;
+		else
+			last = mid;
+	}
+	for (i = first; i < s->narticles && s->articles[i].id < hi; i++) {
+		const struct article *art = &s->articles[i], **tr;
+		size_t ntr;
+		if (strcmp(art->lang, lang) != 0 || pub_data_article(c->data, art->id) == NULL)
+			continue;
+		buf_reset(&dir);
+		model_article_dir(&dir, art->lang, art->section_path, art->slug);
+		v[k].id = art->id;
+		v[k].lang = art->lang;
+		v[k].dir = arena_strndup(c->a, dir.p, dir.n);
+		v[k].lastmod = art->updated > art->date ? art->updated : art->date;
+		if (pub_data_translations(c->data, c->a, art, &tr, &ntr) != 0) {
+			buf_finish(&dir);
+			return -1;
+		}
+		v[k].alt_langs = arena_alloc(c->a, (ntr + 1) * sizeof(char *));
+		v[k].alt_dirs = arena_alloc(c->a, (ntr + 1) * sizeof(char *));
+		for (j = 0; j < ntr; j++) {
+			buf_reset(&dir);
+			model_article_dir(&dir, tr[j]->lang, tr[j]->section_path, tr[j]->slug);
+			v[k].alt_langs[j] = tr[j]->lang;
+			v[k].alt_dirs[j] = arena_strndup(c->a, dir.p, dir.n);
+		}
+		v[k].nalt = ntr;
+		k++;
+	}
+	buf_finish(&dir);
+	*rows = v;
+	*n = k;
+	return 0;
 }
 
 int pub_page_sitemap(struct pub_ctx *c, const char *lang, int64_t k)
 {
 	const int64_t lo = k * PUB_SITEMAP_CHUNK, hi = lo + PUB_SITEMAP_CHUNK;
+	const struct config *cfg = cfg_of(c);
 	struct render_sitemap_url *urls;
-	int64_t *ids, *pa = NULL, *pb = NULL;
-	size_t n = 0, npairs = 0, i, j, p = 0;
-	struct buf dir = BUF_INIT;
+	struct store_sitemap_row *rows;
+	size_t n, i, j, x;
 	char path[256];
 
 	if (c->data->live) {
-		if (store_article_ids(c->store, c->a, lang, lo, hi, &ids, &n) != STORE_OK ||
-		    store_group_pairs(c->store, c->a, lang, lo, hi, &pa, &pb, &npairs) != STORE_OK ||
-		    pub_data_prefetch(c->data, ids, n) != 0 || pub_data_prefetch(c->data, pb, npairs) != 0)
+		if (store_sitemap_rows(c->store, c->a, lang, lo, hi, &rows, &n) != STORE_OK)
 			return -1;
-	} else {
-		/* Snapshot articles are sorted by id. */
-		const struct store_snapshot *s = &c->data->snap;
-		size_t first = 0, last = s->narticles;
-		while (first < last) {
-			size_t mid = first + (last - first) / 2;
-			if (s->articles[mid].id < lo)
-				first = mid + 1;
-			else
-				last = mid;
-		}
-		ids = arena_alloc(c->a, (PUB_SITEMAP_CHUNK + 1) * sizeof(*ids));
-		for (i = first; i < s->narticles && s->articles[i].id < hi; i++)
-			if (strcmp(s->articles[i].lang, lang) == 0 &&
-			    pub_data_article(c->data, s->articles[i].id))
-				ids[n++] = s->articles[i].id;
+	} else if (snapshot_rows(c, lang, lo, hi, &rows, &n) != 0) {
+		return -1;
 	}
 	urls = arena_calloc(c->a, n + 1, sizeof(*urls));
 	for (i = 0; i < n; i++) {
-		const struct article *art = pub_data_article(c->data, ids[i]);
-		const struct article **tr = NULL;
-		size_t ntr = 0;
-		if (art == NULL)
-			continue;
-		buf_reset(&dir);
-		model_article_dir(&dir, art->lang, art->section_path, art->slug);
-		urls[i].dir = arena_strndup(c->a, dir.p, dir.n);
-		urls[i].lang = art->lang;
-		urls[i].lastmod = art->updated > art->date ? art->updated : art->date;
-		if (c->data->live) {
-			/* Pairs are ordered by article; members by language code. */
-			size_t start = p;
-			while (p < npairs && pa[p] < art->id)
-				p++;
-			start = p;
-			while (p < npairs && pa[p] == art->id)
-				p++;
-			tr = arena_alloc(c->a, (p - start + 1) * sizeof(*tr));
-			for (j = start; j < p; j++) {
-				const struct article *t = pub_data_article(c->data, pb[j]);
-				if (t)
-					tr[ntr++] = t;
+		struct store_sitemap_row *r = &rows[i];
+		/* Alternates in the site's language order, languages it publishes only. */
+		for (j = 0, x = 0; j < r->nalt; j++)
+			if (lang_rank(cfg, r->alt_langs[j]) < cfg->nlangs) {
+				r->alt_langs[x] = r->alt_langs[j];
+				r->alt_dirs[x++] = r->alt_dirs[j];
 			}
-			/* Same order as the snapshot: site language order. */
-			for (size_t x = 1; x < ntr; x++)
-				for (size_t y = x; y > 0; y--) {
-					const struct article *t;
-					size_t li = 0, lj = 0, q;
-					for (q = 0; q < cfg_of(c)->nlangs; q++) {
-						if (strcmp(cfg_of(c)->langs[q].code, tr[y - 1]->lang) == 0)
-							li = q;
-						if (strcmp(cfg_of(c)->langs[q].code, tr[y]->lang) == 0)
-							lj = q;
-					}
-					if (li <= lj)
-						break;
-					t = tr[y];
-					tr[y] = tr[y - 1];
-					tr[y - 1] = t;
-				}
-		} else if (pub_data_translations(c->data, c->a, art, &tr, &ntr) != 0) {
-			buf_finish(&dir);
-			return -1;
-		}
-		if (ntr) {
-			const char **langs = arena_alloc(c->a, ntr * sizeof(char *));
-			const char **dirs = arena_alloc(c->a, ntr * sizeof(char *));
-			for (j = 0; j < ntr; j++) {
-				buf_reset(&dir);
-				model_article_dir(&dir, tr[j]->lang, tr[j]->section_path, tr[j]->slug);
-				langs[j] = tr[j]->lang;
-				dirs[j] = arena_strndup(c->a, dir.p, dir.n);
+		r->nalt = x;
+		for (j = 1; j < r->nalt; j++)
+			for (x = j; x > 0 && lang_rank(cfg, r->alt_langs[x - 1]) >
+			                             lang_rank(cfg, r->alt_langs[x]);
+			     x--) {
+				const char *t = r->alt_langs[x];
+				r->alt_langs[x] = r->alt_langs[x - 1];
+				r->alt_langs[x - 1] = t;
+				t = r->alt_dirs[x];
+				r->alt_dirs[x] = r->alt_dirs[x - 1];
+				r->alt_dirs[x - 1] = t;
 			}
-			urls[i].alt_langs = langs;
-			urls[i].alt_dirs = dirs;
-			urls[i].nalt = ntr;
-		}
+		urls[i].dir = r->dir;
+		urls[i].lang = r->lang;
+		urls[i].lastmod = r->lastmod;
+		urls[i].alt_langs = r->alt_langs;
+		urls[i].alt_dirs = r->alt_dirs;
+		urls[i].nalt = r->nalt;
 	}
-	buf_finish(&dir);
 	render_sitemap(&c->site->rs, urls, n, &c->out);
 	snprintf(path, sizeof(path), "%s/sitemap-%lld.xml", lang, (long long)k);
 	return emit(c, path);
@@ -568,7 +587,7 @@ static int page_mirrors(struct pub_ctx *c)
 	return emit(c, "mirrors.json");
 }
 
-int pub_page_root(struct pub_ctx *c)
+int pub_page_root(struct pub_ctx *c, bool all)
 {
 	const struct config *cfg = cfg_of(c);
 	struct render_home_lang *homes = arena_calloc(c->a, cfg->nlangs + 1, sizeof(*homes));
@@ -598,11 +617,13 @@ int pub_page_root(struct pub_ctx *c)
 		return -1;
 	if (pub_page_feeds(c, &site) != 0)
 		return -1;
-	if (render_404_page(&c->site->rs, c->a, NULL, &c->out) != 0 || emit(c, "404.html") != 0)
+	if (all && (render_404_page(&c->site->rs, c->a, NULL, &c->out) != 0 ||
+	            emit(c, "404.html") != 0))
 		return -1;
-	if (render_robots(&c->site->rs, &c->out) != 0 || emit(c, "robots.txt") != 0)
+	if (all && (render_robots(&c->site->rs, &c->out) != 0 || emit(c, "robots.txt") != 0))
 		return -1;
-	if (page_mirrors(c) != 0)
+	/* Like robots.txt, it changes only with the configuration: full builds. */
+	if (all && page_mirrors(c) != 0)
 		return -1;
 	if (store_article_max_id(c->store, &maxid) != STORE_OK)
 		return -1;
@@ -617,7 +638,7 @@ int pub_page_root(struct pub_ctx *c)
 	if (render_sitemap_index(&c->site->rs, files, nf, &c->out) != 0 ||
 	    emit(c, "sitemap.xml") != 0)
 		return -1;
-	for (i = 0; i < c->site->theme.nassets; i++)
+	for (i = 0; all && i < c->site->theme.nassets; i++)
 		if (pub_write(c->w, c->site->theme.assets[i].name, c->site->theme.assets[i].data,
 		              c->site->theme.assets[i].size) != 0)
 			return -1;

@@ -8,17 +8,22 @@
  */
 #include "publish/pub_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libdeflate.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "site/site.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 
 /* libdeflate level: 6 matches gzip's default ratio at a fraction of its time. */
-#define PUB_GZIP_LEVEL 6
+#define PUB_GZIP_LEVEL 1
 /* Tiny files gain nothing from a compressed copy. */
 #define PUB_GZIP_MIN 256
 
@@ -59,6 +64,28 @@ static bool compressible(const char *path)
 	return false;
 }
 
+/*
+ * Is the .gz at gzpath as new as the file beside it?  Files are written
+ * before their .gz, so a publish killed between the two leaves a .gz older
+ * than its file: that one must be written again (and the server will not
+ * send it meanwhile).
+ */
+static bool gz_current(const char *gzpath)
+{
+	char plain[4096];
+	struct stat a, b;
+	size_t n = strlen(gzpath);
+
+	if (n < 3 || n - 3 >= sizeof(plain))
+		return false;
+	memcpy(plain, gzpath, n - 3);
+	plain[n - 3] = '\0';
+	if (stat(gzpath, &b) != 0 || stat(plain, &a) != 0)
+		return false;
+	return b.st_mtim.tv_sec > a.st_mtim.tv_sec ||
+	       (b.st_mtim.tv_sec == a.st_mtim.tv_sec && b.st_mtim.tv_nsec >= a.st_mtim.tv_nsec);
+}
+
 static void track(struct pub_writer *w, const char *path)
 {
 	if (!w->track)
@@ -73,7 +100,8 @@ static void track(struct pub_writer *w, const char *path)
 int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n)
 {
 	char full[4096];
-	int flags = w->fresh ? FS_NO_COMPARE : 0;
+	/* The publish lock makes this the only writer: fixed temporary names. */
+	int flags = (w->fresh ? FS_NO_COMPARE : 0) | FS_FIXED_TEMP;
 	enum fs_write_result r;
 	int len;
 
@@ -94,8 +122,8 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 		/* A stale .gz must not outlive its file's new, tiny bytes. */
 		return fs_remove(full);
 	}
-	if (r == FS_WRITE_SAME && fs_exists(full)) {
-		/* Same page, same compressed copy: nothing to do. */
+	if (r == FS_WRITE_SAME && gz_current(full)) {
+		/* Same page, and its compressed copy was written after it. */
 		size_t plen = strlen(path);
 		char *gz = xmalloc(plen + 4);
 		memcpy(gz, path, plen);
@@ -142,4 +170,29 @@ int pub_unlink(struct pub_writer *w, const char *path)
 			break;
 	}
 	return 0;
+}
+
+int pub_lock(struct site *site)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/.publish.lock", site->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return log_fail("cannot open %s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			int e = errno;
+			close(fd);
+			return log_fail("cannot lock %s: %s", path, strerror(e));
+		}
+	}
+	return fd;
+}
+
+void pub_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the lock */
 }

@@ -15,27 +15,55 @@
 
 #include "util/log.h"
 
-/* Appends s escaped for XML text and attribute values. */
+/*
+ * Appends s escaped for XML text and attribute values.  Control characters,
+ * which XML 1.0 does not allow, become spaces.  A table marks the bytes to
+ * replace, so that runs of ordinary text are copied whole.
+ */
 static void xml(struct buf *out, const char *s)
 {
-	const char *p;
+	static const unsigned char special[256] = {
+		[0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+		[0x07] = 1, [0x08] = 1, [0x0b] = 1, [0x0c] = 1, [0x0e] = 1, [0x0f] = 1,
+		[0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1,
+		[0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+		[0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['&'] = 1, ['<'] = 1,
+		['>'] = 1, ['"'] = 1, ['\''] = 1,
+	};
+	const unsigned char *p = (const unsigned char *)s, *start = p;
 
-	for (p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		switch (c) {
-		case '&': buf_puts(out, "&amp;"); break;
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
-		case '\'': buf_puts(out, "&apos;"); break;
-		default:
-			/* Control characters are not allowed in XML 1.0. */
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				buf_putc(out, ' ');
-			else
-				buf_putc(out, (int)c);
+	for (;; p++) {
+		const char *rep;
+		while (*p && !special[*p])
+			p++;
+		if (*p == '\0')
+			break;
+		switch (*p) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&apos;"; break;
+		default: rep = " ";
 		}
+		buf_put(out, start, (size_t)(p - start));
+		buf_puts(out, rep);
+		start = p + 1;
 	}
+	buf_put(out, start, (size_t)(p - start));
+}
+
+/* Appends n as exactly w digits (0 <= n < 10^w). */
+static void digits(struct buf *out, int n, int w)
+{
+	char d[8];
+	int i;
+
+	for (i = w - 1; i >= 0; i--) {
+		d[i] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	buf_put(out, d, (size_t)w);
 }
 
 static void rfc3339(struct buf *out, int64_t t)
@@ -44,8 +72,23 @@ static void rfc3339(struct buf *out, int64_t t)
 	struct tm tm;
 
 	gmtime_r(&tt, &tm);
-	buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-	           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) {
+		buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		return;
+	}
+	digits(out, tm.tm_year + 1900, 4);
+	buf_putc(out, '-');
+	digits(out, tm.tm_mon + 1, 2);
+	buf_putc(out, '-');
+	digits(out, tm.tm_mday, 2);
+	buf_putc(out, 'T');
+	digits(out, tm.tm_hour, 2);
+	buf_putc(out, ':');
+	digits(out, tm.tm_min, 2);
+	buf_putc(out, ':');
+	digits(out, tm.tm_sec, 2);
+	buf_putc(out, 'Z');
 }
 
 static void rfc822(struct buf *out, int64_t t)
@@ -75,9 +118,11 @@ void render_article_uid(const struct render_site *site, int64_t id, struct buf *
 	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 	buf_puts(out, "urn:uuid:");
 	for (i = 0; i < 16; i++) {
+		static const char hex[] = "0123456789abcdef";
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			buf_putc(out, '-');
-		buf_printf(out, "%02x", h[i]);
+		buf_putc(out, hex[h[i] >> 4]);
+		buf_putc(out, hex[h[i] & 15]);
 	}
 }
 

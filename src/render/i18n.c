@@ -250,31 +250,58 @@ void i18n_plural(const struct i18n *t, const char *lang, const char *key, uint64
 	put_with_n(out, v, n);
 }
 
+static void put_int(struct buf *out, int v)
+{
+	char d[16];
+	int i = (int)sizeof(d);
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	buf_put(out, d + i, sizeof(d) - (size_t)i);
+}
+
 /* Appends fmt with {d}, {month}, {month_gen}, {y} substituted. */
 static void put_date(const struct i18n *t, const char *lang, const char *fmt, int y, int m,
                      int d, struct buf *out)
 {
-	char key[32];
+	static const char *const month[] = {"month.1", "month.2", "month.3", "month.4",
+	                                    "month.5", "month.6", "month.7", "month.8",
+	                                    "month.9", "month.10", "month.11", "month.12"};
+	static const char *const month_gen[] = {
+		"month_gen.1", "month_gen.2", "month_gen.3", "month_gen.4",
+		"month_gen.5", "month_gen.6", "month_gen.7", "month_gen.8",
+		"month_gen.9", "month_gen.10", "month_gen.11", "month_gen.12"};
+	const char *start = fmt;
 
 	while (*fmt) {
+		if (*fmt != '{') {
+			fmt++;
+			continue;
+		}
+		buf_put(out, start, (size_t)(fmt - start));
 		if (strncmp(fmt, "{d}", 3) == 0) {
-			buf_printf(out, "%d", d);
+			put_int(out, d);
 			fmt += 3;
 		} else if (strncmp(fmt, "{y}", 3) == 0) {
-			buf_printf(out, "%d", y);
+			put_int(out, y);
 			fmt += 3;
 		} else if (strncmp(fmt, "{month}", 7) == 0) {
-			snprintf(key, sizeof(key), "month.%d", m);
-			buf_puts(out, i18n_get(t, lang, key));
+			buf_puts(out, i18n_get(t, lang, month[(m - 1) % 12]));
 			fmt += 7;
 		} else if (strncmp(fmt, "{month_gen}", 11) == 0) {
-			snprintf(key, sizeof(key), "month_gen.%d", m);
-			buf_puts(out, i18n_get(t, lang, key));
+			buf_puts(out, i18n_get(t, lang, month_gen[(m - 1) % 12]));
 			fmt += 11;
 		} else {
 			buf_putc(out, *fmt++);
 		}
+		start = fmt;
 	}
+	buf_put(out, start, (size_t)(fmt - start));
 }
 
 void i18n_date(const struct i18n *t, const char *lang, int64_t unix_time, struct buf *out)

@@ -75,8 +75,8 @@ static struct tpl_value people(struct arena *a, const char *root, const struct a
 		vmap_str(&m, "name", art->authors[i].name);
 		vmap_str(&m, "kind", model_author_kind_name(art->authors[i].kind));
 		vmap_str(&m, "href", view_href(a, root,
-		                               arena_printf(a, "%s/authors/%s", art->lang,
-		                                            art->authors[i].slug)));
+		                               arena_strcat(a, art->lang, "/authors/",
+		                                            art->authors[i].slug, NULL)));
 		vmap_bool(&m, "last", i + 1 == art->nauthors);
 		vlist_add(&l, vmap_done(&m));
 	}
@@ -94,8 +94,8 @@ static struct tpl_value tags(struct arena *a, const char *root, const struct art
 		vmap_init(&m, a);
 		vmap_str(&m, "name", art->tags[i].name);
 		vmap_str(&m, "href", view_href(a, root,
-		                               arena_printf(a, "%s/tags/%s", art->lang,
-		                                            art->tags[i].slug)));
+		                               arena_strcat(a, art->lang, "/tags/",
+		                                            art->tags[i].slug, NULL)));
 		vmap_bool(&m, "last", i + 1 == art->ntags);
 		vlist_add(&l, vmap_done(&m));
 	}

@@ -72,7 +72,7 @@ struct render_list {
 	size_t nitems;
 	size_t total;   /* members of the whole list */
 	size_t chunk;   /* 0: the index page; k >= 1: archive page k (oldest is 1) */
-	size_t nchunks; /* archive pages in all */
+	size_t nchunks; /* archive pages in all (chunks the index does not show) */
 	size_t older;   /* archive page the "older" link goes to; 0: none */
 	size_t newer;   /* archive page of the "newer" link; 0: none; (size_t)-1: the index */
 };
@@ -94,10 +94,13 @@ struct render_home_lang {
 /* ---- pagination rule (shared by publishing and its tests) --------- */
 
 /*
- * The archive pages of a list of n members with page size p: chunk c
- * (0-based, oldest first) holds positions [c*p, min(n, (c+1)*p)).  The
- * index page shows the newest chunk and, when that one is not full, the
- * one before it too, so that it never shows fewer than p members.
+ * The chunks of a list of n members with page size p: chunk c (0-based,
+ * oldest first) holds positions [c*p, min(n, (c+1)*p)).  The index page
+ * shows the newest chunk and, when that one is not full, the one before it
+ * too, so that it never shows fewer than p members.  The chunks before
+ * those have archive pages, page k holding chunk k-1: so there are
+ * render_index_first_chunk() archive pages, and a page, once made, keeps
+ * its articles as the list grows.
  */
 size_t render_nchunks(size_t n, size_t p);
 /* First chunk (0-based) that the index page shows. */

@@ -114,15 +114,15 @@ const char *view_root(struct arena *a, const char *dir)
 const char *view_href(struct arena *a, const char *root, const char *to_dir)
 {
 	if (to_dir == NULL || *to_dir == '\0')
-		return arena_printf(a, "%sindex.html", root);
-	return arena_printf(a, "%s%s/index.html", root, to_dir);
+		return arena_strcat(a, root, "index.html", NULL);
+	return arena_strcat(a, root, to_dir, "/index.html", NULL);
 }
 
 const char *view_url(struct arena *a, const struct render_site *site, const char *dir)
 {
 	if (dir == NULL || *dir == '\0')
 		return site->cfg->base_url;
-	return arena_printf(a, "%s%s/", site->cfg->base_url, dir);
+	return arena_strcat(a, site->cfg->base_url, dir, "/", NULL);
 }
 
 const char *view_date(struct arena *a, const struct render_site *site, const char *lang,
@@ -142,8 +142,25 @@ const char *view_date_iso(struct arena *a, int64_t t)
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	char *p = arena_alloc(a, 11);
+	int y;
+
 	gmtime_r(&tt, &tm);
-	return arena_printf(a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	y = tm.tm_year + 1900;
+	if (y < 0 || y > 9999)
+		return arena_printf(a, "%04d-%02d-%02d", y, tm.tm_mon + 1, tm.tm_mday);
+	p[0] = (char)('0' + y / 1000);
+	p[1] = (char)('0' + y / 100 % 10);
+	p[2] = (char)('0' + y / 10 % 10);
+	p[3] = (char)('0' + y % 10);
+	p[4] = '-';
+	p[5] = (char)('0' + (tm.tm_mon + 1) / 10);
+	p[6] = (char)('0' + (tm.tm_mon + 1) % 10);
+	p[7] = '-';
+	p[8] = (char)('0' + tm.tm_mday / 10);
+	p[9] = (char)('0' + tm.tm_mday % 10);
+	p[10] = '\0';
+	return p;
 }
 
 const char *view_plural(struct arena *a, const struct render_site *site, const char *lang,

@@ -53,6 +53,12 @@ void store_rollback(struct store *s);
 /* A read transaction: a consistent snapshot for a whole build. */
 enum store_status store_begin_read(struct store *s);
 
+/*
+ * Tunes a connection for reading the whole store once (full builds): no
+ * memory map, whose pages would only swell the process.  STORE_OK or an error.
+ */
+enum store_status store_set_bulk(struct store *s);
+
 /* Current time, or the value of TAMIZDAT_NOW (for tests) when set. */
 int64_t store_now(void);
 
@@ -146,6 +152,9 @@ struct article_filter {
 	int64_t author_id;   /* 0: all */
 	int64_t tgroup_id;   /* 0: all */
 	size_t offset, limit; /* limit 0: no limit */
+	/* Only articles older than (before_date, before_id) -- the last one of the
+	 * previous page -- when before_id is not 0: paging without OFFSET. */
+	int64_t before_date, before_id;
 };
 
 /* Articles matching f, newest first (by date, then id), without body. */
@@ -233,6 +242,22 @@ enum store_status store_article_get_many(struct store *s, struct arena *a, const
 /* Published articles of lang with lo <= id < hi, by id. */
 enum store_status store_article_ids(struct store *s, struct arena *a, const char *lang,
                                     int64_t lo, int64_t hi, int64_t **ids, size_t *n);
+/* One URL of a sitemap: a published article, its folder, its last change. */
+struct store_sitemap_row {
+	int64_t id;
+	const char *lang;
+	const char *dir;
+	int64_t lastmod;
+	/* Other published members of its translation group, by language code. */
+	const char **alt_langs;
+	const char **alt_dirs;
+	size_t nalt;
+};
+
+/* The published articles of lang with lo <= id < hi, by id, for sitemaps. */
+enum store_status store_sitemap_rows(struct store *s, struct arena *a, const char *lang,
+                                     int64_t lo, int64_t hi, struct store_sitemap_row **rows,
+                                     size_t *n);
 /* The largest article id ever given (0 if none). */
 enum store_status store_article_max_id(struct store *s, int64_t *id);
 /*
@@ -242,6 +267,20 @@ enum store_status store_article_max_id(struct store *s, int64_t *id);
 enum store_status store_group_pairs(struct store *s, struct arena *a, const char *lang,
                                     int64_t lo, int64_t hi, int64_t **art, int64_t **other,
                                     size_t *n);
+/* An author or tag with the number of published articles it has in a language. */
+struct store_count {
+	int64_t id;
+	const char *name;
+	const char *slug;
+	size_t n;
+};
+
+/* Authors with published articles in lang, with their counts (any order). */
+enum store_status store_author_counts(struct store *s, struct arena *a, const char *lang,
+                                      struct store_count **out, size_t *n);
+/* Tags of lang with published articles, with their counts (any order). */
+enum store_status store_tag_counts(struct store *s, struct arena *a, const char *lang,
+                                   struct store_count **out, size_t *n);
 /* (list, count) of every list with lo <= list < hi. */
 enum store_status store_list_counts(struct store *s, struct arena *a, int64_t lo, int64_t hi,
                                     int64_t **lists, size_t **counts, size_t *n);

@@ -864,6 +864,7 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 	           "AND (CASE WHEN ?3 IS NULL THEN a.status != 'trash' ELSE a.status = ?3 END) "
 	           "AND (?4 = 0 OR a.id IN (SELECT article_id FROM article_author WHERE "
 	           "author_id = ?4)) AND (?5 = 0 OR a.tgroup_id = ?5) "
+	           "AND (?8 = 0 OR (a.date, a.id) < (?9, ?8)) "
 	           "ORDER BY a.date DESC, a.id DESC LIMIT ?6 OFFSET ?7");
 	size_t cap = 32, k = 0;
 	struct article *v;
@@ -881,6 +882,8 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 	sqlite3_bind_int64(st, 5, f->tgroup_id);
 	sqlite3_bind_int64(st, 6, f->limit ? (sqlite3_int64)f->limit : -1);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)f->offset);
+	sqlite3_bind_int64(st, 8, f->before_id);
+	sqlite3_bind_int64(st, 9, f->before_date);
 	v = arena_alloc(a, cap * sizeof(*v));
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (k == cap) {
@@ -905,13 +908,39 @@ enum store_status store_article_list(struct store *s, struct arena *a,
 enum store_status store_tgroup_members(struct store *s, struct arena *a, int64_t g,
                                        struct article **out, size_t *n)
 {
-	struct article_filter f = {.status = ST_PUBLISHED, .tgroup_id = g};
+	/* Its own query: the general list filter cannot use the group index. */
+	sqlite3_stmt *st = store_stmt(s, "SELECT " ART_COLS ART_FROM " WHERE a.tgroup_id = ? "
+	                                 "AND +a.status = 'published' ORDER BY a.lang, a.id");
+	size_t cap = 4, k = 0, i;
+	struct article *v;
+	enum store_status rc;
+	int r;
 
 	*out = NULL;
 	*n = 0;
 	if (g == 0)
 		return STORE_OK;
-	return store_article_list(s, a, &f, out, n);
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, g);
+	v = arena_alloc(a, cap * sizeof(*v));
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			struct article *w = arena_alloc(a, 2 * cap * sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		store_article_read_row(a, st, &v[k++]);
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, "translation group");
+	for (i = 0; i < k; i++)
+		if ((rc = load_people(s, a, &v[i])) != STORE_OK)
+			return rc;
+	*out = v;
+	*n = k;
+	return STORE_OK;
 }
 
 /* Attaches authors and tags to many articles (sorted by id) in two queries. */
@@ -1032,7 +1061,7 @@ enum store_status store_article_ids(struct store *s, struct arena *a, const char
                                     int64_t lo, int64_t hi, int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, "SELECT id FROM article WHERE id >= ? AND id < ? AND "
-	                                 "lang = ? AND status = 'published' ORDER BY id");
+	                                 "+lang = ? AND +status = 'published' ORDER BY id");
 	size_t cap = 64, k = 0;
 	int64_t *v;
 	int r;
@@ -1078,8 +1107,8 @@ enum store_status store_group_pairs(struct store *s, struct arena *a, const char
 {
 	sqlite3_stmt *st = store_stmt(
 	        s, "SELECT a.id, b.id FROM article a JOIN article b ON b.tgroup_id = a.tgroup_id "
-	           "AND b.id != a.id WHERE a.id >= ? AND a.id < ? AND a.lang = ? AND "
-	           "a.status = 'published' AND b.status = 'published' ORDER BY a.id, b.lang");
+	           "AND b.id != a.id WHERE a.id >= ? AND a.id < ? AND +a.lang = ? AND "
+	           "+a.status = 'published' AND +b.status = 'published' ORDER BY a.id, b.lang");
 	size_t cap = 16, k = 0;
 	int64_t *x, *y;
 	int r;
@@ -1109,6 +1138,91 @@ enum store_status store_group_pairs(struct store *s, struct arena *a, const char
 		return store_fail(s, "article");
 	*art = x;
 	*other = y;
+	*n = k;
+	return STORE_OK;
+}
+
+enum store_status store_sitemap_rows(struct store *s, struct arena *a, const char *lang,
+                                     int64_t lo, int64_t hi, struct store_sitemap_row **rows,
+                                     size_t *n)
+{
+	sqlite3_stmt *st;
+	struct store_sitemap_row *v;
+	struct buf dir = BUF_INIT;
+	size_t cap = 64, k = 0, i = 0;
+	int r;
+
+	st = store_stmt(s, "SELECT a.id, s.path, a.slug, max(a.date, a.updated) FROM article a "
+	                   "JOIN section s ON s.id = a.section_id WHERE a.id >= ? AND a.id < ? "
+	                   "AND +a.lang = ? AND +a.status = 'published' ORDER BY a.id");
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	store_bind_text(st, 3, lang);
+	v = arena_alloc(a, cap * sizeof(*v));
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			struct store_sitemap_row *w = arena_alloc(a, 2 * cap * sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		memset(&v[k], 0, sizeof(v[k]));
+		v[k].id = sqlite3_column_int64(st, 0);
+		v[k].lang = lang;
+		buf_reset(&dir);
+		model_article_dir(&dir, lang, (const char *)sqlite3_column_text(st, 1),
+		                  (const char *)sqlite3_column_text(st, 2));
+		v[k].dir = arena_strndup(a, dir.p, dir.n);
+		v[k].lastmod = sqlite3_column_int64(st, 3);
+		k++;
+	}
+	if (r != SQLITE_DONE) {
+		buf_finish(&dir);
+		return store_fail(s, "sitemap");
+	}
+	st = store_stmt(s, "SELECT a.id, b.lang, s.path, b.slug FROM article a JOIN article b ON "
+	                   "b.tgroup_id = a.tgroup_id AND b.id != a.id JOIN section s ON "
+	                   "s.id = b.section_id WHERE a.id >= ? AND a.id < ? AND +a.lang = ? AND "
+	                   "+a.status = 'published' AND +b.status = 'published' ORDER BY a.id, b.lang");
+	if (st == NULL) {
+		buf_finish(&dir);
+		return STORE_ERROR;
+	}
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	store_bind_text(st, 3, lang);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		struct store_sitemap_row *row;
+		while (i < k && v[i].id < id)
+			i++;
+		if (i == k || v[i].id != id)
+			continue;
+		row = &v[i];
+		if (row->nalt % 4 == 0) {
+			const char **l = arena_alloc(a, (row->nalt + 4) * sizeof(char *));
+			const char **d = arena_alloc(a, (row->nalt + 4) * sizeof(char *));
+			if (row->nalt) {
+				memcpy(l, row->alt_langs, row->nalt * sizeof(char *));
+				memcpy(d, row->alt_dirs, row->nalt * sizeof(char *));
+			}
+			row->alt_langs = l;
+			row->alt_dirs = d;
+		}
+		buf_reset(&dir);
+		model_article_dir(&dir, (const char *)sqlite3_column_text(st, 1),
+		                  (const char *)sqlite3_column_text(st, 2),
+		                  (const char *)sqlite3_column_text(st, 3));
+		row->alt_langs[row->nalt] = store_col_text(a, st, 1);
+		row->alt_dirs[row->nalt] = arena_strndup(a, dir.p, dir.n);
+		row->nalt++;
+	}
+	buf_finish(&dir);
+	if (r != SQLITE_DONE)
+		return store_fail(s, "sitemap");
+	*rows = v;
 	*n = k;
 	return STORE_OK;
 }

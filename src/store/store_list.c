@@ -359,3 +359,60 @@ enum store_status store_queue_delete(struct store *s, int64_t id)
 	sqlite3_bind_int64(st, 1, id);
 	return sqlite3_step(st) == SQLITE_DONE ? STORE_OK : store_fail(s, "publish queue");
 }
+
+static enum store_status counts(struct store *s, struct arena *a, sqlite3_stmt *st,
+                                struct store_count **out, size_t *n)
+{
+	size_t cap = 64, k = 0;
+	struct store_count *v = arena_alloc(a, cap * sizeof(*v));
+	int r;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k == cap) {
+			struct store_count *w = arena_alloc(a, 2 * cap * sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		v[k].id = sqlite3_column_int64(st, 0);
+		v[k].name = store_col_text(a, st, 1);
+		v[k].slug = store_col_text(a, st, 2);
+		v[k].n = (size_t)sqlite3_column_int64(st, 3);
+		k++;
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, "listing");
+	*out = v;
+	*n = k;
+	return STORE_OK;
+}
+
+enum store_status store_author_counts(struct store *s, struct arena *a, const char *lang,
+                                      struct store_count **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT au.id, au.name, au.slug, c.n FROM list_count c "
+	                                 "JOIN author au ON au.id = c.list - ?1 WHERE c.list >= ?1 "
+	                                 "AND c.list < ?2 AND c.n > 0");
+	int64_t lo, hi;
+
+	if (st == NULL)
+		return STORE_ERROR;
+	store_list_author_range(s, lang, &lo, &hi);
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	return counts(s, a, st, out, n);
+}
+
+enum store_status store_tag_counts(struct store *s, struct arena *a, const char *lang,
+                                   struct store_count **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT t.id, t.name, t.slug, c.n FROM tag t JOIN "
+	                                 "list_count c ON c.list = ?1 + t.id WHERE t.lang = ?2 "
+	                                 "AND c.n > 0");
+
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, LIST_KIND_TAG << 48);
+	store_bind_text(st, 2, lang);
+	return counts(s, a, st, out, n);
+}

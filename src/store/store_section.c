@@ -5,10 +5,12 @@
  */
 #include "store/store_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text/slug.h"
+#include "util/imap.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -317,18 +319,16 @@ enum store_status store_section_list(struct store *s, struct arena *a, const cha
                                      struct section **out, size_t *n)
 {
 	/*
-	 * Tree order: walk from the roots, children by position then slug.
-	 * A recursive query keeps it one statement.
+	 * Tree order -- parents first, children by position then slug -- made
+	 * here from one sorted scan: children of one parent come together.
 	 */
-	sqlite3_stmt *st = store_stmt(
-	        s, "WITH RECURSIVE t(id, k) AS ("
-	           "  SELECT id, printf('%s', lang) FROM section WHERE parent_id IS NULL"
-	           "    AND (?1 IS NULL OR lang = ?1)"
-	           "  UNION ALL SELECT c.id, t.k || x'01' || printf('%08d', c.position) || c.slug"
-	           "  FROM section c JOIN t ON c.parent_id = t.id)"
-	           " SELECT " SECTION_COLS " FROM section JOIN t USING(id) ORDER BY t.k");
-	size_t cap = 64, k = 0;
-	struct section *v;
+	sqlite3_stmt *st = store_stmt(s, "SELECT " SECTION_COLS " FROM section WHERE ?1 IS NULL OR "
+	                                 "lang = ?1 ORDER BY coalesce(parent_id, 0), lang, "
+	                                 "position, slug");
+	size_t cap = 64, k = 0, i, sp = 0, nout = 0;
+	struct section *v, *res;
+	struct imap first = IMAP_INIT; /* parent id -> 1 + index of its first child */
+	size_t *stack;
 	int rc;
 
 	if (st == NULL)
@@ -347,8 +347,31 @@ enum store_status store_section_list(struct store *s, struct arena *a, const cha
 	}
 	if (rc != SQLITE_DONE)
 		return store_fail(s, "section list");
-	*out = v;
-	*n = k;
+	for (i = k; i > 0; i--)
+		imap_put(&first, v[i - 1].parent_id, (void *)(uintptr_t)i);
+	res = arena_alloc(a, (k + 1) * sizeof(*res));
+	stack = xreallocarray(NULL, k + 1, sizeof(*stack));
+	/* Roots (parent 0) are first in the scan, sorted by language. */
+	for (i = k; i > 0; i--)
+		if (v[i - 1].parent_id == 0)
+			stack[sp++] = i - 1;
+	while (sp > 0) {
+		size_t cur = stack[--sp], c0;
+		uintptr_t f = (uintptr_t)imap_get(&first, v[cur].id);
+		res[nout++] = v[cur];
+		if (f == 0)
+			continue;
+		/* Push this section's children in reverse, so the first comes out first. */
+		c0 = f - 1;
+		for (i = c0; i < k && v[i].parent_id == v[cur].id; i++)
+			;
+		while (i > c0)
+			stack[sp++] = --i;
+	}
+	free(stack);
+	imap_finish(&first);
+	*out = res;
+	*n = nout;
 	return STORE_OK;
 }
 
@@ -385,7 +408,7 @@ static enum store_status redirect_subtree(struct store *s, int64_t id)
 		rc = store_fail(s, "section move");
 	st = store_stmt(s, "SELECT a.id, a.lang, s.path, a.slug FROM article a "
 	                   "JOIN section s ON s.id = a.section_id JOIN section_closure c "
-	                   "ON s.id = c.descendant WHERE c.ancestor = ? AND a.status = 'published'");
+	                   "ON s.id = c.descendant WHERE c.ancestor = ? AND +a.status = 'published'");
 	if (rc == STORE_OK && st == NULL)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK) {

@@ -167,3 +167,26 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+char *arena_strcat(struct arena *a, ...)
+{
+	va_list ap;
+	const char *s;
+	size_t n = 0;
+	char *p, *q;
+
+	va_start(ap, a);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		n += strlen(s);
+	va_end(ap);
+	p = q = arena_alloc(a, n + 1);
+	va_start(ap, a);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		size_t k = strlen(s);
+		memcpy(q, s, k);
+		q += k;
+	}
+	va_end(ap);
+	*q = '\0';
+	return p;
+}

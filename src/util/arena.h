@@ -31,6 +31,11 @@ void *arena_calloc(struct arena *a, size_t nmemb, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) PRINTFLIKE(2, 3);
+/*
+ * Concatenates the strings given, up to a NULL, into an arena-owned string.
+ * For hot paths: no format parsing.
+ */
+char *arena_strcat(struct arena *a, ...);
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 #endif

@@ -17,22 +17,27 @@
 int fs_mkdirs(const char *path)
 {
 	char tmp[4096];
-	size_t n = strlen(path), i;
+	size_t n = strlen(path);
+	char *slash;
 
 	if (n == 0)
 		return 0;
 	if (n >= sizeof(tmp))
 		return log_fail("path too long: %.64s...", path);
+	/* Usually only the last folder is missing: try it before its parents. */
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return log_fail("cannot create folder %s: %s", path, strerror(errno));
 	memcpy(tmp, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (tmp[i] != '/' && tmp[i] != '\0')
-			continue;
-		tmp[i] = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-			return log_fail("cannot create folder %s: %s", tmp, strerror(errno));
-		if (i < n)
-			tmp[i] = '/';
-	}
+	slash = strrchr(tmp, '/');
+	if (slash == NULL || slash == tmp)
+		return log_fail("cannot create folder %s: %s", path, strerror(ENOENT));
+	*slash = '\0';
+	if (fs_mkdirs(tmp) != 0)
+		return -1;
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return log_fail("cannot create folder %s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -86,6 +91,7 @@ static int write_all(int fd, const char *p, size_t n)
 
 enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t n, int flags)
 {
+	static long pid;
 	char tmp[4096];
 	const char *slash;
 	int fd, len, tries;
@@ -98,9 +104,14 @@ enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t 
 	 * build that is killed leaves files the next build recognises.
 	 */
 	for (tries = 0;; tries++) {
-		len = snprintf(tmp, sizeof(tmp), "%.*s.%s.%ld.%d.tmp",
-		               slash ? (int)(slash - path + 1) : 0, path, slash ? slash + 1 : path,
-		               (long)getpid(), tries);
+		if (flags & FS_FIXED_TEMP)
+			len = snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp", slash ? (int)(slash - path + 1) : 0,
+			               path, slash ? slash + 1 : path);
+		else
+			len = snprintf(tmp, sizeof(tmp), "%.*s.%s.%ld.%d.tmp",
+			               slash ? (int)(slash - path + 1) : 0, path,
+			               slash ? slash + 1 : path, pid ? pid : (pid = (long)getpid()),
+			               tries);
 		if (len < 0 || (size_t)len >= sizeof(tmp)) {
 			log_fail("path too long: %.64s...", path);
 			return FS_WRITE_ERROR;
@@ -115,6 +126,10 @@ enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t 
 			dir[dn] = '\0';
 			if (fs_mkdirs(dir) != 0)
 				return FS_WRITE_ERROR;
+			continue;
+		}
+		if (errno == EEXIST && (flags & FS_FIXED_TEMP) && tries == 0) {
+			unlink(tmp); /* left by a writer that died */
 			continue;
 		}
 		if (errno != EEXIST || tries > 100) {

@@ -22,6 +22,12 @@ enum fs_write_result {
 /* Flags for fs_write_atomic(). */
 #define FS_SYNC 0x1      /* fsync the file before the rename */
 #define FS_NO_COMPARE 0x2 /* skip the "same bytes?" check (fresh output) */
+/*
+ * Use the fixed temporary name ".NAME.tmp" and replace a leftover one: for
+ * writers that hold a lock making them the only writer of the folder, so
+ * that any such file was left by a writer that died.
+ */
+#define FS_FIXED_TEMP 0x4
 
 /*
  * Writes n bytes to path atomically, creating missing parent folders.

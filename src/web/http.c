@@ -140,7 +140,7 @@ static int listen_addr(const struct http_config *cfg, struct sockaddr_storage *s
 
 struct http_server *http_server_start(const struct http_config *cfg)
 {
-	struct http_server *srv = xcalloc(1, sizeof(*srv));
+	struct http_server *srv;
 	const union MHD_DaemonInfo *di;
 	struct sockaddr_storage ss;
 	sigset_t block, old;
@@ -149,6 +149,10 @@ struct http_server *http_server_start(const struct http_config *cfg)
 	size_t i;
 	bool v6;
 	long cores;
+
+	if (mhd_dl_load() != 0)
+		return NULL;
+	srv = xcalloc(1, sizeof(*srv));
 
 	srv->cfg = *cfg;
 	srv->rootfd = -1;

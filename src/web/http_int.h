@@ -8,7 +8,7 @@
 #ifndef TZ_HTTP_INT_H
 #define TZ_HTTP_INT_H
 
-#include <microhttpd.h>
+#include "web/mhd_dl.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>

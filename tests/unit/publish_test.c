@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "publish/pub_int.h"
 #include "publish/publish.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -228,6 +229,7 @@ static void run_sequence(uint64_t seed, int steps)
 	int i;
 
 	rng_state = seed;
+	pub_sitemap_chunk = 4; /* many sitemap files from few articles */
 	make_site(&site, "en,fr", 3);
 	add_sections(&site);
 	CHECK_INTEQ(pub_build(&site, NULL, NULL), 0);

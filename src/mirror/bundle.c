@@ -101,6 +101,18 @@ int bundle_open(struct bundle *b, const char *path, const struct minisign_pub *p
 					goto out;
 				if (!name[8])
 					b->have_manifest = true;
+			} else if (strcmp(name, MIRROR_PUB_FILE) == 0) {
+				/* Informative only: the key that counts is the one given or pinned.
+				 */
+			} else if (strcmp(name, "mirrors.json.minisig") == 0) {
+				if (e->size > MIRROR_MAX_SIG) {
+					log_fail("bundle's %s is too large", e->path);
+					goto out;
+				}
+				buf_reset(&b->mirrors_sig);
+				if (mirror_pread_all(b->fd, e->data_off, e->size,
+				                     &b->mirrors_sig) != 0)
+					goto out;
 			} else if (strncmp(name, "parts/", 6) == 0 &&
 			           strlen(name + 6) == 2 * MANIFEST_HASH_LEN) {
 				if (nparts == cap) {
@@ -205,6 +217,7 @@ void bundle_close(struct bundle *b)
 	free(b->entries);
 	buf_finish(&b->manifest);
 	buf_finish(&b->sig);
+	buf_finish(&b->mirrors_sig);
 	if (b->m.a)
 		manifest_finish(&b->m);
 	memset(b, 0, sizeof(*b));

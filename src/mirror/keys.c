@@ -150,7 +150,7 @@ int mirror_pub_load(const char *arg, struct minisign_pub *pub)
 	return rc;
 }
 
-void mirror_list_json(const struct config *cfg, const struct minisign_pub *pub, struct buf *out)
+void mirror_list_json(const struct config *cfg, struct buf *out)
 {
 	json_t *o = json_object(), *m = json_array();
 	size_t i;
@@ -163,18 +163,14 @@ void mirror_list_json(const struct config *cfg, const struct minisign_pub *pub, 
 	json_object_set_new(o, "mirrors", m);
 	if (*cfg->onion)
 		json_object_set_new(o, "onion", json_string(cfg->onion));
-	/* Where a mirror finds the signed bundle, relative to any copy of the site. */
+	/*
+	 * Where a mirror finds the signed bundle, the key and this file's
+	 * signature, relative to any copy of the site (mirror pack writes them).
+	 */
 	json_object_set_new(o, "manifest", json_string("mirror/manifest"));
 	json_object_set_new(o, "bundle", json_string("mirror/site.tar"));
-	if (pub) {
-		struct buf k = BUF_INIT;
-		char id[17];
-		minisign_pub_base64(pub, &k);
-		minisign_keyid_hex(pub->keyid, id);
-		json_object_set_new(o, "public_key", json_string(k.p));
-		json_object_set_new(o, "key_id", json_string(id));
-		buf_finish(&k);
-	}
+	json_object_set_new(o, "public_key", json_string("mirror/" MIRROR_PUB_FILE));
+	json_object_set_new(o, "signature", json_string("mirror/mirrors.json.minisig"));
 	s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(1));
 	json_decref(o);
 	if (s) {

@@ -3,16 +3,19 @@
  * sync -- on another host, under another name, or passed hand to hand.
  *
  * The publisher signs with the site's Ed25519 key (DIR/minisign.key, mode
- * 0600, never under public/; its public half DIR/minisign.pub is also
- * published as public/minisign.pub).  `mirror pack` writes, under
- * public/mirror/ so that any static server carries it:
+ * 0600, never under public/).  Builds publish nothing that depends on the
+ * key: `mirror pack` writes, under public/mirror/ so that any static
+ * server carries it and builds leave it alone:
  *
  *	site.tar          every file of public/ (but mirror/ itself), sorted,
- *	                  then the manifest's parts and the manifest (tar.h)
+ *	                  then the manifest's parts, the key, the signature of
+ *	                  mirrors.json and the manifest (tar.h)
  *	site.tar.minisig  minisign signature of the whole tar
  *	manifest          the signed list of files and hashes (manifest.h)
  *	manifest.minisig  its minisign signature
  *	parts/SHA256      the manifest's parts
+ *	minisign.pub      the public key
+ *	mirrors.json.minisig  the signature of public/mirrors.json
  *
  * so `minisign -Vm site.tar -p minisign.pub` and `minisign -Vm manifest`
  * both work with the stock tool.  Full builds leave public/mirror/ alone.
@@ -59,8 +62,12 @@ int mirror_key_load(const char *site_dir, struct minisign_key *key);
 /* Loads a public key from a .pub file, or from its base64 text itself.  0 or -1. */
 int mirror_pub_load(const char *file_or_base64, struct minisign_pub *pub);
 
-/* mirrors.json: the site's addresses, mirrors, onion address and key (pure). */
-void mirror_list_json(const struct config *cfg, const struct minisign_pub *pub, struct buf *out);
+/*
+ * mirrors.json: the site's address, mirrors and onion address, and where a
+ * copy keeps the signed bundle and key (pure: the configuration alone, so
+ * that public/ stays a function of the store and the configuration).
+ */
+void mirror_list_json(const struct config *cfg, struct buf *out);
 
 struct mirror_pack_opts {
 	const char *public_dir;

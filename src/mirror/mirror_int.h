@@ -26,6 +26,7 @@ struct bundle {
 	struct bundle_entry *entries; /* site files, sorted by path */
 	size_t nentries;
 	struct buf manifest, sig;
+	struct buf mirrors_sig; /* mirror/mirrors.json.minisig, if the bundle has it */
 	struct manifest m;
 	bool have_manifest;
 };

@@ -307,7 +307,9 @@ int mirror_pack(const struct mirror_pack_opts *o, struct mirror_pack_stats *st)
 	struct tar_writer tw;
 	struct out out = {.fd = -1};
 	struct buf manifest = BUF_INIT, sig = BUF_INIT, tarsig = BUF_INIT, comment = BUF_INIT;
-	char mdir[4096], tmp[4096], final[4096], *rbuf = xmalloc(PACK_RBUF);
+	struct buf pubtext = BUF_INIT, mjson = BUF_INIT, mjsig = BUF_INIT;
+	struct minisign_pub pub;
+	char mdir[4096], tmp[4096], final[4096], path[4200], *rbuf = xmalloc(PACK_RBUF);
 	uint8_t th[MINISIGN_HASH_LEN];
 	struct timespec t0, t1;
 	int64_t prev_time;
@@ -359,6 +361,19 @@ int mirror_pack(const struct mirror_pack_opts *o, struct mirror_pack_stats *st)
 		if (tar_write_file(&tw, name, parts.v[i].text, parts.v[i].n, NULL) != 0)
 			goto out;
 	}
+	/* The key and the signature of mirrors.json travel with the bundle. */
+	minisign_pub_of(o->key, &pub);
+	minisign_pub_format(&pub, &pubtext);
+	if (tar_write_file(&tw, "mirror/" MIRROR_PUB_FILE, pubtext.p, pubtext.n, NULL) != 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/mirrors.json", o->public_dir);
+	if (fs_exists(path)) {
+		if (fs_read_file(path, &mjson, MIRROR_MAX_MANIFEST) != 0)
+			goto out;
+		minisign_sign(o->key, mjson.p, mjson.n, "file:mirrors.json", &mjsig);
+		if (tar_write_file(&tw, "mirror/mirrors.json.minisig", mjsig.p, mjsig.n, NULL) != 0)
+			goto out;
+	}
 	buf_printf(&comment, "timestamp:%lld\tfile:manifest\tsite:%.512s", (long long)st->time,
 	           o->site_url);
 	minisign_sign(o->key, manifest.p, manifest.n, comment.p, &sig);
@@ -381,7 +396,7 @@ int mirror_pack(const struct mirror_pack_opts *o, struct mirror_pack_stats *st)
 
 	/* Publish: parts (new names), the tar, then the signed manifest. */
 	for (i = 0; i < parts.n; i++) {
-		char name[128], path[4096];
+		char name[128];
 		snprintf(name, sizeof(name), "parts/%s", parts.v[i].hex);
 		snprintf(path, sizeof(path), "%s/%s", mdir, name);
 		if (!fs_exists(path) && write_file(mdir, name, parts.v[i].text, parts.v[i].n) != 0)
@@ -391,6 +406,9 @@ int mirror_pack(const struct mirror_pack_opts *o, struct mirror_pack_stats *st)
 		log_fail("cannot write %s: %s", final, strerror(errno));
 		goto out;
 	}
+	if (write_file(mdir, MIRROR_PUB_FILE, pubtext.p, pubtext.n) != 0 ||
+	    (mjsig.n && write_file(mdir, "mirrors.json.minisig", mjsig.p, mjsig.n) != 0))
+		goto out;
 	if (write_file(mdir, "site.tar.minisig", tarsig.p, tarsig.n) != 0 ||
 	    write_file(mdir, "manifest.minisig", sig.p, sig.n) != 0 ||
 	    write_file(mdir, "manifest", manifest.p, manifest.n) != 0)
@@ -416,6 +434,9 @@ out:
 	buf_finish(&sig);
 	buf_finish(&tarsig);
 	buf_finish(&comment);
+	buf_finish(&pubtext);
+	buf_finish(&mjson);
+	buf_finish(&mjsig);
 	free(rbuf);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -574,13 +574,13 @@ out:
 /* Writes the new version into tmp.  0 or -1. */
 static int build_version(struct source *s, const struct manifest *nm, const struct manifest *cm,
                          const char *cur, const char *tmp, const struct buf *mtext,
-                         const struct buf *msig, const struct buf *parts_src)
+                         const struct buf *msig, const struct minisign_pub *pub,
+                         const struct buf *mjsig)
 {
 	struct buf data = BUF_INIT, last = BUF_INIT, path = BUF_INIT, from = BUF_INIT;
 	size_t i;
 	int rc = -1;
 
-	(void)parts_src;
 	for (i = 0; i < nm->nloaded; i++) {
 		const struct manifest_file *f = &nm->files[i];
 		const struct manifest_file *old = cm ? manifest_find(cm, f->path) : NULL;
@@ -626,6 +626,29 @@ static int build_version(struct source *s, const struct manifest *nm, const stru
 		buf_printf(&path, "%s/mirror/parts/%s", tmp, hex);
 		if (write_new(path.p, data.p, data.n) != 0)
 			goto out;
+	}
+	/* The key this pull trusted, and the signature of mirrors.json if it holds. */
+	buf_reset(&data);
+	minisign_pub_format(pub, &data);
+	buf_reset(&path);
+	buf_printf(&path, "%s/mirror/" MIRROR_PUB_FILE, tmp);
+	if (write_new(path.p, data.p, data.n) != 0)
+		goto out;
+	if (mjsig && mjsig->n) {
+		struct minisign_sig sig;
+		buf_reset(&path);
+		buf_printf(&path, "%s/mirrors.json", tmp);
+		buf_reset(&data);
+		if (fs_exists(path.p) && fs_read_file(path.p, &data, MIRROR_MAX_MANIFEST) == 0 &&
+		    minisign_sig_parse(&sig, mjsig->p, mjsig->n) == 0 &&
+		    minisign_verify(pub, &sig, data.p ? data.p : "", data.n) == 0) {
+			buf_reset(&path);
+			buf_printf(&path, "%s/mirror/mirrors.json.minisig", tmp);
+			if (write_new(path.p, mjsig->p, mjsig->n) != 0)
+				goto out;
+		} else {
+			log_warn("the source's mirrors.json.minisig does not verify: left out");
+		}
 	}
 	buf_reset(&path);
 	buf_printf(&path, "%s/mirror/manifest", tmp);
@@ -700,6 +723,7 @@ int mirror_pull(const struct mirror_pull_opts *o, struct mirror_pull_stats *st)
 	struct minisign_pub pinned;
 	const struct minisign_pub *pub = o->pub;
 	struct buf mtext = BUF_INIT, msig = BUF_INIT, ctext = BUF_INIT, path = BUF_INIT;
+	struct buf mjsig = BUF_INIT;
 	char name[64], tmp[4096], final[4096], lockpath[4096];
 	struct timespec t0, t1;
 	bool have_cur = false, made_tmp = false;
@@ -790,7 +814,12 @@ int mirror_pull(const struct mirror_pull_opts *o, struct mirror_pull_stats *st)
 		goto out;
 	}
 	made_tmp = true;
-	if (build_version(&s, nm, have_cur ? &cm : NULL, t.current, tmp, &mtext, &msig, NULL) != 0)
+	if (s.kind == SRC_BUNDLE)
+		buf_put(&mjsig, s.b.mirrors_sig.p, s.b.mirrors_sig.n);
+	else if (src_meta(&s, "mirrors.json.minisig", MIRROR_MAX_SIG, &mjsig) != 0)
+		buf_reset(&mjsig); /* optional */
+	if (build_version(&s, nm, have_cur ? &cm : NULL, t.current, tmp, &mtext, &msig, pub,
+	                  &mjsig) != 0)
 		goto out;
 	st->removed = count_removed(nm, have_cur ? &cm : NULL);
 	if (sync_dir(tmp) != 0)
@@ -830,6 +859,7 @@ out:
 	buf_finish(&msig);
 	buf_finish(&ctext);
 	buf_finish(&path);
+	buf_finish(&mjsig);
 	target_finish(&t);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -5,7 +5,6 @@
  */
 #include "publish/pub_int.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -552,38 +551,13 @@ int pub_page_sitemap(struct pub_ctx *c, const char *lang, int64_t k)
 }
 
 /*
- * mirrors.json (the addresses a blocked reader can try), signed with the
- * site's key when it has one, and that key's public half.  The signature's
- * trusted comment holds no time, so that an unchanged list is not
- * rewritten: Ed25519 signatures are deterministic.
+ * mirrors.json: the addresses a blocked reader can try.  `mirror pack`
+ * signs it (public/mirror/mirrors.json.minisig): nothing a build writes
+ * depends on the site's key.
  */
 static int page_mirrors(struct pub_ctx *c)
 {
-	struct minisign_key key;
-	struct minisign_pub pub;
-	bool signing = mirror_key_exists(c->site->dir);
-	int rc;
-
-	if (signing && mirror_key_load(c->site->dir, &key) != 0)
-		return -1;
-	if (signing)
-		minisign_pub_of(&key, &pub);
-	mirror_list_json(cfg_of(c), signing ? &pub : NULL, &c->out);
-	if (signing) {
-		struct buf sig = BUF_INIT, pubtext = BUF_INIT;
-		minisign_sign(&key, c->out.p, c->out.n, "file:mirrors.json", &sig);
-		minisign_pub_format(&pub, &pubtext);
-		rc = pub_write(c->w, "mirrors.json.minisig", sig.p, sig.n);
-		if (rc == 0)
-			rc = pub_write(c->w, "minisign.pub", pubtext.p, pubtext.n);
-		buf_finish(&sig);
-		buf_finish(&pubtext);
-		sodium_memzero(&key, sizeof(key));
-		if (rc != 0) {
-			buf_reset(&c->out);
-			return -1;
-		}
-	}
+	mirror_list_json(cfg_of(c), &c->out);
 	return emit(c, "mirrors.json");
 }
 

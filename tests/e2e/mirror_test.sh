@@ -16,14 +16,12 @@ tz -q demo "$D" --no-serve
 # -- the key, mirrors.json, feeds ------------------------------------------
 check "secret key has mode 0600" test "$(stat -c %a "$D/minisign.key")" = 600
 check "secret key is not published" sh -c "! grep -rqF '$(sed -n 2p "$D/minisign.key" | cut -c1-60)' '$P' '$D/tamizdat.ini'"
-check "public key is published" cmp "$D/minisign.pub" "$P/minisign.pub"
-check "minisign -V verifies mirrors.json" minisign -Vqm "$P/mirrors.json" -p "$D/minisign.pub"
-check "mirrors.json lists mirrors, onion and key" $PY -c "
+check "a build publishes nothing that depends on the key" test ! -e "$P/mirror"
+check "mirrors.json lists mirrors, onion, and where the key is" $PY -c "
 import json, sys
 m = json.load(open('$P/mirrors.json'))
-key = open('$D/minisign.pub').read().split()[-1]
 assert len(m['mirrors']) == 2 and m['mirrors'][0].startswith('https://'), m
-assert m['onion'].endswith('.onion/') and m['public_key'] == key, m"
+assert m['onion'].endswith('.onion/') and m['public_key'] == 'mirror/minisign.pub', m"
 for f in rss.xml atom.xml en/rss.xml fr/atom.xml; do
 	check "$f links the mirrors" contains "$P/$f" 'title="mirror" href="https://tamizdat-demo.example.net/"'
 	check "$f links the onion address" contains "$P/$f" 'title="onion" href="http://tamizdatdemo2'
@@ -42,6 +40,9 @@ SOURCE_DATE_EPOCH=1700000000 tz -q -C "$D" mirror pack "$T/a.tar"
 for f in site.tar site.tar.minisig manifest manifest.minisig; do
 	check "public/mirror/$f written" test -s "$P/mirror/$f"
 done
+check "the public key is published" cmp "$D/minisign.pub" "$P/mirror/minisign.pub"
+check "minisign -V verifies mirrors.json" \
+	minisign -Vqm "$P/mirrors.json" -x "$P/mirror/mirrors.json.minisig" -p "$P/mirror/minisign.pub"
 check "minisign -V verifies the bundle" minisign -Vqm "$P/mirror/site.tar" -p "$D/minisign.pub"
 check "minisign -V verifies the manifest" minisign -Vqm "$P/mirror/manifest" -p "$D/minisign.pub"
 check "minisign -V takes the base64 key too" minisign -Vqm "$T/a.tar" -P "$(tail -1 "$D/minisign.pub")"
@@ -65,6 +66,8 @@ tz -q mirror pull "$T/a.tar" "$T/m" --pubkey "$D/minisign.pub"
 check "the mirror is a symbolic link to a version" test -L "$T/m" -a -d "$T/m.mirror/1700000000"
 check "the mirror holds the site" diff -r -x mirror "$P" "$T/m"
 check "the first pull pins the key" cmp "$D/minisign.pub" "$T/m.mirror/minisign.pub"
+check "the mirror publishes the key and the signed mirrors.json" \
+	minisign -Vqm "$T/m/mirrors.json" -x "$T/m/mirror/mirrors.json.minisig" -p "$T/m/mirror/minisign.pub"
 tz mirror pull "$T/a.tar" "$T/m" 2>"$T/err"
 check "pulling the same bundle again changes nothing" contains "$T/err" "up to date"
 

@@ -512,6 +512,7 @@ static void put(const char *dir, const char *name, const char *text)
 TEST(pack_verify_pull_small_site)
 {
 	char dir[] = "/tmp/tz-mirror-test-XXXXXX", pub[4200], bundle[4200], mir[4200], f[4300];
+	char mir2[4200];
 	struct minisign_key key;
 	struct minisign_pub pk;
 	struct mirror_pack_opts po = {0};
@@ -519,7 +520,9 @@ TEST(pack_verify_pull_small_site)
 	struct mirror_verify_stats vs;
 	struct mirror_pull_opts pl = {0};
 	struct mirror_pull_stats st;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, sig = BUF_INIT;
+	struct minisign_sig ms;
+	int64_t t_cur;
 
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(pub, sizeof(pub), "%s/public", dir);
@@ -527,16 +530,17 @@ TEST(pack_verify_pull_small_site)
 	put(pub, "en/a/index.html", "<p>a</p>");
 	put(pub, "en/b/index.html", "<p>b</p>");
 	put(pub, "style.css", "p{}");
+	put(pub, "mirrors.json", "{\"mirrors\": []}\n");
 	minisign_keygen(&key, &pk);
 	po.public_dir = pub;
 	po.site_url = "https://example.org/";
 	po.key = &key;
 	po.time = 1000;
 	CHECK(mirror_pack(&po, &ps) == 0);
-	CHECK(ps.files == 4 && ps.time == 1000);
+	CHECK(ps.files == 5 && ps.time == 1000);
 	snprintf(bundle, sizeof(bundle), "%s/mirror/site.tar", pub);
 	CHECK(mirror_verify(bundle, &pk, &vs) == 0);
-	CHECK(vs.files == 4 && vs.time == 1000);
+	CHECK(vs.files == 5 && vs.time == 1000);
 
 	snprintf(mir, sizeof(mir), "%s/m", dir);
 	pl.source = bundle;
@@ -545,10 +549,20 @@ TEST(pack_verify_pull_small_site)
 	CHECK(strstr(log_reason(), "--pubkey") != NULL);
 	pl.pub = &pk;
 	CHECK(mirror_pull(&pl, &st) == 0);
-	CHECK(st.fetched == 4 && st.kept == 0);
+	CHECK(st.fetched == 5 && st.kept == 0);
 	snprintf(f, sizeof(f), "%s/en/a/index.html", mir);
 	CHECK(fs_read_file(f, &b, 100) == 0);
 	CHECK_STREQ(b.p, "<p>a</p>");
+	/* The mirror carries the key and mirrors.json's signature, which verifies. */
+	snprintf(f, sizeof(f), "%s/mirror/minisign.pub", mir);
+	CHECK(fs_exists(f));
+	snprintf(f, sizeof(f), "%s/mirror/mirrors.json.minisig", mir);
+	CHECK(fs_read_file(f, &sig, 4096) == 0);
+	CHECK(minisign_sig_parse(&ms, sig.p, sig.n) == 0);
+	buf_reset(&b);
+	snprintf(f, sizeof(f), "%s/mirrors.json", mir);
+	CHECK(fs_read_file(f, &b, 100) == 0);
+	CHECK(minisign_verify(&pk, &ms, b.p, b.n) == 0);
 
 	/* Change one file, remove one: the next pack is newer, the pull minimal. */
 	put(pub, "en/a/index.html", "<p>a, edited</p>");
@@ -559,13 +573,39 @@ TEST(pack_verify_pull_small_site)
 	CHECK(ps.time > 1000);
 	pl.pub = NULL; /* the pinned key */
 	CHECK(mirror_pull(&pl, &st) == 0);
-	CHECK(st.fetched == 1 && st.kept == 2 && st.removed == 1);
+	CHECK(st.fetched == 1 && st.kept == 3 && st.removed == 1);
 	buf_reset(&b);
 	snprintf(f, sizeof(f), "%s/en/a/index.html", mir);
 	CHECK(fs_read_file(f, &b, 100) == 0);
 	CHECK_STREQ(b.p, "<p>a, edited</p>");
 	snprintf(f, sizeof(f), "%s/en/b/index.html", mir);
 	CHECK(!fs_exists(f));
+	t_cur = st.time;
+
+	/*
+	 * A published mirrors.json.minisig that does not verify is left out of
+	 * the mirror (with a warning); the rest of the site still comes.
+	 */
+	buf_reset(&sig);
+	minisign_sign(&key, "other", 5, "file:mirrors.json", &sig);
+	snprintf(f, sizeof(f), "%s/mirror/mirrors.json.minisig", pub);
+	CHECK(fs_write_atomic(f, sig.p, sig.n, 0) != FS_WRITE_ERROR);
+	CHECK(unlink(bundle) == 0); /* pull from the folder, file by file */
+	snprintf(mir2, sizeof(mir2), "%s/m2", dir);
+	pl.source = pub;
+	pl.dir = mir2;
+	pl.pub = &pk;
+	CHECK(mirror_pull(&pl, &st) == 0);
+	CHECK(st.fetched == 4);
+	snprintf(f, sizeof(f), "%s/mirrors.json", mir2);
+	CHECK(fs_exists(f));
+	snprintf(f, sizeof(f), "%s/mirror/minisign.pub", mir2);
+	CHECK(fs_exists(f));
+	snprintf(f, sizeof(f), "%s/mirror/mirrors.json.minisig", mir2);
+	CHECK(!fs_exists(f));
+	pl.source = bundle;
+	pl.dir = mir;
+	pl.pub = NULL;
 
 	/* A pack asked for an older time is still moved past the published one. */
 	po.time = 5;
@@ -576,10 +616,26 @@ TEST(pack_verify_pull_small_site)
 	CHECK(mirror_pull(&pl, &st) != 0);
 	CHECK(strstr(log_reason(), "downgrade") != NULL);
 
+	/* The mirror's own signed time, other contents: refused, not mixed in. */
+	put(pub, "style.css", "p{color:red}");
+	po.time = t_cur;
+	CHECK(mirror_pack(&po, &ps) == 0);
+	CHECK(ps.time == t_cur);
+	CHECK(mirror_pull(&pl, &st) != 0);
+	CHECK(strstr(log_reason(), "same signed time") != NULL);
+	buf_reset(&b);
+	snprintf(f, sizeof(f), "%s/style.css", mir);
+	CHECK(fs_read_file(f, &b, 100) == 0);
+	CHECK_STREQ(b.p, "p{}");
+
 	buf_finish(&b);
+	buf_finish(&sig);
 	snprintf(f, sizeof(f), "%s.mirror", mir);
 	fs_remove_tree(f);
 	unlink(mir);
+	snprintf(f, sizeof(f), "%s.mirror", mir2);
+	fs_remove_tree(f);
+	unlink(mir2);
 	fs_remove_tree(dir);
 }
 

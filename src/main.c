@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "site/site.h"
 #include "util/log.h"
 
 #ifndef TZ_VERSION
@@ -23,6 +24,7 @@ static const struct cli_cmd commands[] = {
 	{"export", cmd_export, "export the site as a Markdown tree or an EPUB book", NULL},
 	{"build", cmd_build, "build the whole public site", NULL},
 	{"publish", cmd_publish, "publish pending changes", NULL},
+	{"reclaim", cmd_reclaim, "free the space of replaced pages", NULL},
 	{"serve", cmd_serve, "serve the site over HTTP", NULL},
 	{"mirror", cmd_mirror, "sign bundles of the site, keep mirrors in sync", NULL},
 	{"demo", cmd_demo, "create the demo site and serve it", NULL},
@@ -48,6 +50,9 @@ int main(int argc, char **argv)
 {
 	int i = 1;
 	size_t k;
+
+	/* Replaced pages are freed by a `tamizdat reclaim` in the background. */
+	site_reclaim_in_background(true);
 
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {

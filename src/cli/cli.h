@@ -67,6 +67,7 @@ int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_reclaim(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_mirror(int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "publish/publish.h"
+#include "util/fsutil.h"
 #include "util/log.h"
 
 static const char build_usage[] =
@@ -73,4 +74,34 @@ int cmd_publish(int argc, char **argv)
 	rc = cli_publish(&site, false);
 	site_close(&site);
 	return rc;
+}
+
+static const char reclaim_usage[] =
+        "tamizdat reclaim\n"
+        "\n"
+        "Frees the space of pages that publishing replaced or removed.  Publishing\n"
+        "sets them aside and starts this command in the background by itself, so\n"
+        "that freeing them (slow on file systems mounted with discard) does not\n"
+        "delay the publish.\n";
+
+int cmd_reclaim(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char path[4096];
+	size_t n;
+
+	while (cli_getopt(argc, argv, "h", opts, reclaim_usage) != -1)
+		;
+	if (optind != argc)
+		return cli_usage(reclaim_usage);
+	/* No site_open(): this runs while the publisher may still hold the store. */
+	if ((size_t)snprintf(path, sizeof(path), "%s/.graveyard", cli.dir) >= sizeof(path))
+		return cli_fail("path too long: %s", cli.dir);
+	n = fs_graveyard_empty(path);
+	if (!cli.quiet)
+		printf("%zu files freed\n", n);
+	return EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mirror/mirror.h"
+#include "publish/publish.h"
 #include "util/log.h"
 
 static const char usage[] =
@@ -75,6 +76,19 @@ int cmd_init(int argc, char **argv)
 	if (mirror_keygen(dir, false) != 0) {
 		cli_fail_reason();
 		goto out;
+	}
+	{
+		/* Every language gets its (empty) home, feeds and 404 at once. */
+		struct pub_build_opts bo = {0};
+		struct site site;
+		if (site_open(&site, dir, 0) != 0 || pub_build(&site, &bo, NULL) != 0) {
+			cli_fail("site created in %s, but not built: %s (run tamizdat build)", dir,
+			         log_reason());
+			if (site.dir)
+				site_close(&site);
+			goto out;
+		}
+		site_close(&site);
 	}
 	if (!cli.quiet)
 		log_info("created site in %s (languages: %s%s%s%s)", dir, cfg.langs[0].code,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "publish/publish.h"
 #include "util/log.h"
@@ -16,7 +17,40 @@ static const char usage[] =
         "\n"
         "Serves DIR/public over HTTP (default 127.0.0.1:8080, or [server] in\n"
         "tamizdat.ini) until interrupted (SIGINT or SIGTERM).  Publishes pending\n"
-        "changes first.\n";
+        "changes first.  Old WordPress links to the front page, /?p=ID and\n"
+        "/?page_id=ID, are sent to the redirect page p/ID/ that import wxr wrote.\n";
+
+/*
+ * "/?p=123" and "/?page_id=123", WordPress's links that need no
+ * permalinks, name posts by id.  A static file cannot see a query string,
+ * so the import writes a redirect page at p/123/ and this route sends the
+ * old link there -- when that page exists; anything else is the front
+ * page as usual.  Behind nginx the same is one rule (docs/tamizdat.1).
+ */
+static int wp_query(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	const struct site *site = arg;
+	const char *v = http_request_arg(req, "p");
+	char path[4096], loc[64];
+	long long id;
+	char *end;
+
+	if (v == NULL)
+		v = http_request_arg(req, "page_id");
+	if (v == NULL || *v < '1' || *v > '9' || strlen(v) > 18)
+		return HTTP_PASS;
+	id = strtoll(v, &end, 10);
+	if (*end != '\0')
+		return HTTP_PASS;
+	snprintf(path, sizeof(path), "%s/p/%lld/index.html", site->public_dir, id);
+	if (access(path, F_OK) != 0)
+		return HTTP_PASS;
+	/* Relative, so that it holds under a proxy's path prefix too. */
+	snprintf(loc, sizeof(loc), "p/%lld/", id);
+	http_response_redirect(resp, 301, loc);
+	http_response_header(resp, "Cache-Control", "public, max-age=3600");
+	return 0;
+}
 
 /* Runs the server for an open site; shared with the demo. */
 int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigned threads);
@@ -24,6 +58,10 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigned threads)
 {
 	struct http_config hc = {0};
+	const struct http_route routes[] = {
+		{"/", wp_query, site, true},
+		{"/index.php", wp_query, site, true},
+	};
 	struct http_header onion;
 	char *onion_value = NULL;
 	int rc = EXIT_OK;
@@ -35,6 +73,8 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	hc.port = port;
 	hc.threads = threads;
 	hc.quiet = cli.quiet;
+	hc.routes = routes;
+	hc.nroutes = NELEM(routes);
 	if (*site->cfg.onion) {
 		const char *o = site->cfg.onion;
 		size_t n = strlen(o);

@@ -18,6 +18,7 @@
 #include "site/site.h"
 #include "store/store.h"
 #include "text/mdr.h"
+#include "text/sanitize.h"
 #include "util/arena.h"
 #include "util/log.h"
 
@@ -132,6 +133,7 @@ static void xhtml(struct buf *out, const char *html, size_t n)
 
 struct md_ctx {
 	const struct site *site;
+	bool saw_html;
 };
 
 /* Site-absolute links ("/en/x/") point at the site itself: the book has no pages for them. */
@@ -146,32 +148,58 @@ static bool rewrite(void *arg, const char *url, size_t n, struct buf *out)
 	return true;
 }
 
+/* Raw HTML goes through as it is; the sanitizer sees it with the rest. */
 static void raw(void *arg, const char *html, size_t n, struct buf *out)
 {
-	const struct md_ctx *c = arg;
+	struct md_ctx *c = arg;
 
-	c->site->rs.raw_html(c->site->rs.raw_html_arg, html, n, out);
+	c->saw_html = true;
+	buf_put(out, html, n);
 }
 
-/* Appends Markdown md as XHTML.  0 or -1. */
+/*
+ * Appends Markdown md as XHTML.  Raw HTML (when the site keeps it) is
+ * sanitised with the whole rendered text, as pages do (view_markdown.c),
+ * and shown escaped if the sanitizer refuses.  0 or -1.
+ */
 static int markdown(const struct site *site, const char *md, struct buf *out)
 {
-	struct md_ctx c = {site};
+	struct md_ctx c = {site, false};
 	struct mdr_opts o = {
 	        .rewrite_url = rewrite,
 	        .raw_html = site->rs.raw_html ? raw : NULL,
 	        .arg = &c,
 	};
-	struct buf html = BUF_INIT;
-	int rc = 0;
+	struct san_opts so = {
+	        .rewrite_url = rewrite,
+	        .arg = &c,
+	        .allow_data_img = true,
+	        .remote_img_link = true,
+	        .mdr_classes = true,
+	};
+	struct buf html = BUF_INIT, clean = BUF_INIT;
+	int rc = -1;
 
 	if (md == NULL || *md == '\0')
 		return 0;
 	if (mdr_render(md, strlen(md), &o, &html) != 0)
-		rc = -1;
-	else
-		xhtml(out, html.p ? html.p : "", html.n);
+		goto out;
+	if (c.saw_html) {
+		if (san_html(buf_cstr(&html), html.n, &so, &clean) == 0) {
+			buf_reset(&html);
+			buf_put(&html, clean.p, clean.n);
+		} else {
+			o.raw_html = NULL;
+			buf_reset(&html);
+			if (mdr_render(md, strlen(md), &o, &html) != 0)
+				goto out;
+		}
+	}
+	xhtml(out, html.p ? html.p : "", html.n);
+	rc = 0;
+out:
 	buf_finish(&html);
+	buf_finish(&clean);
 	return rc;
 }
 

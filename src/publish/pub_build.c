@@ -89,6 +89,32 @@ static bool in_scope(const struct build *b, const char *lang)
 	return b->lang == NULL || strcmp(b->lang, lang) == 0;
 }
 
+/*
+ * Does a language's build write redirect r?  A redirect inside a
+ * language's folder ("en/old/slug") belongs to that language; one outside
+ * them all (an imported site's "2019/05/slug", "p/123") to the language of
+ * the page it leads to.
+ */
+static bool redirect_in_scope(struct build *b, const struct redirect *r)
+{
+	const struct config *cfg = &b->site->cfg;
+	size_t n = strcspn(r->path, "/"), i;
+
+	if (b->lang == NULL)
+		return true;
+	for (i = 0; i < cfg->nlangs; i++)
+		if (strlen(cfg->langs[i].code) == n && strncmp(cfg->langs[i].code, r->path, n) == 0)
+			return strcmp(b->lang, cfg->langs[i].code) == 0;
+	if (r->article_id) {
+		const struct article *art = pub_data_article(&b->data, r->article_id);
+		return art && strcmp(art->lang, b->lang) == 0;
+	}
+	{
+		const struct pub_section *ps = pub_data_section(&b->data, r->section_id);
+		return ps && strcmp(ps->sec->lang, b->lang) == 0;
+	}
+}
+
 static int run_job(struct pub_ctx *c, struct build *b, const struct job *j)
 {
 	switch (j->kind) {
@@ -242,13 +268,9 @@ static void plan(struct build *b)
 		if (in_scope(b, s->tags[i].lang) && config_lang(cfg, s->tags[i].lang))
 			add_job(b, (struct job){.kind = JOB_LIST,
 			                        .list = {PL_TAG, s->tags[i].id, s->tags[i].lang}});
-	for (i = 0; i < s->nredirects; i++) {
-		const char *slash = strchr(s->redirects[i].path, '/');
-		size_t n = slash ? (size_t)(slash - s->redirects[i].path) : 0;
-		if (b->lang && (strlen(b->lang) != n || strncmp(b->lang, s->redirects[i].path, n)))
-			continue;
-		add_job(b, (struct job){.kind = JOB_REDIRECT, .id = (int64_t)i});
-	}
+	for (i = 0; i < s->nredirects; i++)
+		if (redirect_in_scope(b, &s->redirects[i]))
+			add_job(b, (struct job){.kind = JOB_REDIRECT, .id = (int64_t)i});
 	store_article_max_id(b->site->store, &maxid);
 	for (i = 0; i < cfg->nlangs; i++) {
 		if (!in_scope(b, cfg->langs[i].code))
@@ -289,6 +311,7 @@ struct sweep {
 	size_t rootlen;
 	size_t removed;
 	int rc;
+	const char *graveyard;
 };
 
 static void sweep_dir(struct sweep *sw, const char *dir)
@@ -317,7 +340,7 @@ static void sweep_dir(struct sweep *sw, const char *dir)
 		rel = path + sw->rootlen + 1;
 		if (bsearch(&rel, sw->keep, sw->nkeep, sizeof(char *), cmp_str))
 			continue;
-		if (unlink(path) == 0)
+		if (fs_bury(path, sw->graveyard) == 0)
 			sw->removed++;
 	}
 	closedir(d);
@@ -403,6 +426,7 @@ int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
 		wk[i].main = i == 0;
 		wk[i].from_back = i % 2 == 1;
 		pub_writer_init(&wk[i].w, site->public_dir, true);
+		wk[i].w.graveyard = site->graveyard_dir;
 		wk[i].w.fresh = b->fresh;
 	}
 	for (i = 1; i < nthreads; i++)
@@ -427,7 +451,7 @@ int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
 		for (k = 0; k < wk[i].w.npaths; k++)
 			keep[total++] = wk[i].w.paths[k];
 	if (!b->fresh) {
-		struct sweep sw = {keep, total, strlen(site->public_dir), 0, 0};
+		struct sweep sw = {keep, total, strlen(site->public_dir), 0, 0, site->graveyard_dir};
 		qsort(keep, total, sizeof(char *), cmp_str);
 		if (b->lang) {
 			char dir[4096];

@@ -431,6 +431,29 @@ static int execute(struct plan *p, struct pub_ctx *c)
 	return 0;
 }
 
+/*
+ * A language without its home page (a site made before it had content
+ * there, or by an older version) is built whole by the next publish, so
+ * that the language switch never leads nowhere.
+ */
+static bool has_home(const struct site *site, const char *lang)
+{
+	char home[4096];
+
+	snprintf(home, sizeof(home), "%s/%s/index.html", site->public_dir, lang);
+	return fs_exists(home);
+}
+
+static bool all_homes(const struct site *site)
+{
+	size_t i;
+
+	for (i = 0; i < site->cfg.nlangs; i++)
+		if (!has_home(site, site->cfg.langs[i].code))
+			return false;
+	return true;
+}
+
 static int apply(struct site *site, struct pub_stats *stats);
 
 int pub_apply(struct site *site, struct pub_stats *stats)
@@ -445,7 +468,7 @@ int pub_apply(struct site *site, struct pub_stats *stats)
 		size_t n = 0;
 		enum store_status st = store_queue_list(site->store, a, &ids, &data, &n);
 		arena_free(a);
-		if (st == STORE_OK && n == 0) {
+		if (st == STORE_OK && n == 0 && all_homes(site)) {
 			if (stats)
 				memset(stats, 0, sizeof(*stats));
 			return 0;
@@ -478,7 +501,11 @@ static int apply(struct site *site, struct pub_stats *stats)
 		memset(stats, 0, sizeof(*stats));
 	if (store_queue_list(site->store, a, &ids, &data, &n) != STORE_OK)
 		goto out;
-	if (n == 0) {
+	/* A language without its home page is built whole (see all_homes). */
+	for (i = 0; i < site->cfg.nlangs; i++)
+		if (!has_home(site, site->cfg.langs[i].code))
+			plan_lang(&p, p.rebuild, &p.nrebuild, site->cfg.langs[i].code);
+	if (n == 0 && p.nrebuild == 0) {
 		rc = 0;
 		goto out;
 	}
@@ -525,6 +552,7 @@ static int apply(struct site *site, struct pub_stats *stats)
 	}
 	trace("plan");
 	pub_writer_init(&w, site->public_dir, false);
+	w.graveyard = site->graveyard_dir;
 	c.site = site;
 	c.data = &d;
 	c.store = site->store;

@@ -91,6 +91,8 @@ int pub_data_index(struct pub_data *d, struct arena *a, const char *lang,
 
 struct pub_writer {
 	const char *root; /* public/ */
+	/* Where replaced and removed files go (fsutil.h), or NULL: freed at once. */
+	const char *graveyard;
 	bool fresh;       /* public/ was empty: skip comparisons */
 	bool gzip;
 	/* Written paths, for removing stale files after a build (may be off). */

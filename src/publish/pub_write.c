@@ -110,7 +110,7 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 		return log_fail("path too long: %s", path);
 	w->pages++;
 	track(w, path);
-	r = fs_write_atomic(full, data, n, flags);
+	r = fs_write_atomic_keep(full, data, n, flags, w->graveyard);
 	if (r == FS_WRITE_ERROR)
 		return -1;
 	if (r == FS_WRITE_CHANGED)
@@ -120,7 +120,7 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 	strcat(full, ".gz");
 	if (n < PUB_GZIP_MIN) {
 		/* A stale .gz must not outlive its file's new, tiny bytes. */
-		return fs_remove(full);
+		return fs_bury(full, w->graveyard);
 	}
 	if (r == FS_WRITE_SAME && gz_current(full)) {
 		/* Same page, and its compressed copy was written after it. */
@@ -142,7 +142,7 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 			return log_fail("cannot compress %s", path);
 		snprintf(gzpath, sizeof(gzpath), "%s.gz", path);
 		track(w, gzpath);
-		if (fs_write_atomic(full, w->gz.p, got, flags) == FS_WRITE_ERROR)
+		if (fs_write_atomic_keep(full, w->gz.p, got, flags, w->graveyard) == FS_WRITE_ERROR)
 			return -1;
 	}
 	return 0;
@@ -155,10 +155,10 @@ int pub_unlink(struct pub_writer *w, const char *path)
 	snprintf(full, sizeof(full), "%s/%s", w->root, path);
 	if (fs_exists(full))
 		w->written++;
-	if (fs_remove(full) != 0)
+	if (fs_bury(full, w->graveyard) != 0)
 		return -1;
 	strncat(full, ".gz", sizeof(full) - strlen(full) - 1);
-	if (fs_remove(full) != 0)
+	if (fs_bury(full, w->graveyard) != 0)
 		return -1;
 	/* Folders left empty go too, as a full build would not make them. */
 	for (;;) {

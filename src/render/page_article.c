@@ -7,61 +7,7 @@
 
 #include <string.h>
 
-#include "text/mdr.h"
 #include "util/log.h"
-
-struct link_ctx {
-	const char *root;
-	const struct render_site *site;
-};
-
-static void raw(void *arg, const char *html, size_t n, struct buf *out)
-{
-	const struct link_ctx *c = arg;
-
-	c->site->raw_html(c->site->raw_html_arg, html, n, out);
-}
-
-/*
- * Site-absolute links in Markdown ("/en/x/") become relative to the page,
- * pointing at index.html for folders, so that copies work anywhere.
- */
-static bool rewrite(void *arg, const char *url, size_t n, struct buf *out)
-{
-	const struct link_ctx *c = arg;
-
-	if (n == 0 || url[0] != '/' || (n > 1 && url[1] == '/'))
-		return false;
-	buf_puts(out, c->root);
-	buf_put(out, url + 1, n - 1);
-	if (url[n - 1] == '/')
-		buf_puts(out, "index.html");
-	return true;
-}
-
-/* Markdown text to HTML in the arena; NULL for empty input. */
-static const char *markdown(struct arena *a, const struct render_site *site, const char *root,
-                            const char *md)
-{
-	struct link_ctx lc = {root, site};
-	struct mdr_opts o = {
-		.rewrite_url = rewrite,
-		.raw_html = site->raw_html ? raw : NULL,
-		.arg = &lc,
-	};
-	struct buf b = BUF_INIT;
-	const char *s;
-
-	if (md == NULL || *md == '\0')
-		return NULL;
-	if (mdr_render(md, strlen(md), &o, &b) != 0) {
-		buf_finish(&b);
-		return NULL;
-	}
-	s = arena_strndup(a, buf_cstr(&b), b.n);
-	buf_finish(&b);
-	return s;
-}
 
 static struct tpl_value people(struct arena *a, const char *root, const struct article *art)
 {
@@ -197,9 +143,9 @@ int render_article_page(const struct render_site *site, struct arena *a,
 	vmap_bool(&am, "has_tags", art->ntags > 0);
 	vmap_value(&am, "translations", vlist_done(&trans));
 	vmap_bool(&am, "has_translations", m->ntranslations > 0);
-	vmap_str(&am, "lead", markdown(a, site, root, art->lead));
-	vmap_str(&am, "body", markdown(a, site, root, art->body));
-	vmap_str(&am, "postscript", markdown(a, site, root, art->postscript));
+	vmap_str(&am, "lead", view_markdown(a, site, root, art->lead));
+	vmap_str(&am, "body", view_markdown(a, site, root, art->body));
+	vmap_str(&am, "postscript", view_markdown(a, site, root, art->postscript));
 
 	vmap_init(&page, a);
 	feeds = view_feeds(a, site, root, art->lang, art->lang, true);

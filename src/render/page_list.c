@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "text/mdr.h"
 
 size_t render_nchunks(size_t n, size_t p)
 {
@@ -38,23 +37,6 @@ static const char *list_heading(struct arena *a, const struct render_site *site,
 		return view_with_name(a, site, m->lang, "articles_tagged", m->tag->name);
 	}
 	return "";
-}
-
-/* Markdown (descriptions, bios) as HTML, raw HTML escaped; NULL when empty. */
-static const char *md_html(struct arena *a, const char *md)
-{
-	struct buf b = BUF_INIT;
-	const char *s;
-
-	if (md == NULL || *md == '\0')
-		return NULL;
-	if (mdr_render(md, strlen(md), NULL, &b) != 0) {
-		buf_finish(&b);
-		return NULL;
-	}
-	s = arena_strndup(a, buf_cstr(&b), b.n);
-	buf_finish(&b);
-	return s;
 }
 
 int render_list_page(const struct render_site *site, struct arena *a, const struct render_list *m,
@@ -139,10 +121,10 @@ int render_list_page(const struct render_site *site, struct arena *a, const stru
 			         i18n_get(site->i18n, m->lang,
 			                  m->author->kind == AUTHOR_ORGANISATION ? "organisation"
 			                                                         : "person"));
-			vmap_str(&page, "intro", md_html(a, m->author->bio));
+			vmap_str(&page, "intro", view_markdown(a, site, root, m->author->bio));
 		} else if (m->kind == RENDER_LIST_SECTION && m->nchain &&
 		           m->chain[m->nchain - 1]->depth > 0) {
-			vmap_str(&page, "intro", md_html(a, m->chain[m->nchain - 1]->description));
+			vmap_str(&page, "intro", view_markdown(a, site, root, m->chain[m->nchain - 1]->description));
 		}
 		vlist_init(&subs, a);
 		for (i = 0; i < m->nchildren; i++) {

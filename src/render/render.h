@@ -33,9 +33,11 @@ struct render_site {
 	const struct config *cfg;
 	const struct i18n *i18n;
 	const struct tpl_set *theme;
-	/* Rewrites raw HTML in Markdown (the sanitizer); NULL escapes it. */
-	void (*raw_html)(void *arg, const char *html, size_t n, struct buf *out);
-	void *raw_html_arg;
+	/*
+	 * Raw HTML in Markdown: true keeps it, sanitised (san_html) with the
+	 * rest of the rendered text; false escapes it, shown as text.
+	 */
+	bool raw_html;
 };
 
 /* An article as a list shows it: the article (no body) and its section. */

@@ -89,6 +89,17 @@ struct tpl_value view_breadcrumb(struct arena *a, const struct render_site *site
 /* Feed links of a list folder: Atom and RSS (and JSON Feed for languages). */
 struct tpl_value view_feeds(struct arena *a, const struct render_site *site, const char *root,
                             const char *lang, const char *dir, bool json);
+/*
+ * Markdown (a lead, a body, a description) as HTML for the page whose
+ * root prefix is root (view_root()): site-absolute links made relative,
+ * raw HTML sanitised or escaped as site->raw_html says (view_markdown.c).
+ * NULL for empty or failed input; arena-owned.
+ */
+const char *view_markdown(struct arena *a, const struct render_site *site, const char *root,
+                          const char *md);
+/* The same into out (appended).  0 or -1. */
+int view_markdown_buf(const struct render_site *site, const char *root, const char *md,
+                      size_t n, struct buf *out);
 /* A short plain-text summary of an article: its lead, or its excerpt. */
 const char *view_summary(const struct article *art);
 

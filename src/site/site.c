@@ -3,9 +3,12 @@
  */
 #include "site/site.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <unistd.h>
 
 #include "render/i18n.h"
 #include "store/store.h"
@@ -27,6 +30,51 @@ static void set_paths(struct site *site, const char *dir)
 	site->db_path = join(dir, "tamizdat.db");
 	site->public_dir = join(dir, "public");
 	site->config_path = join(dir, "tamizdat.ini");
+	site->graveyard_dir = join(dir, ".graveyard");
+}
+
+/*
+ * Empties the graveyard (fsutil.h) in another process, `tamizdat -C DIR
+ * reclaim`, so that the command that replaced the pages returns as soon as
+ * they are in place.  posix_spawn rather than fork: the parent only waits
+ * for the exec, not for its page tables to be copied.  Our descriptors are
+ * all close-on-exec, the publish lock's included.  TAMIZDAT_RECLAIM=now,
+ * or a program that is not the tamizdat command (a test), empties the
+ * graveyard before returning instead.
+ */
+static bool reclaim_spawn;
+
+void site_reclaim_in_background(bool on)
+{
+	reclaim_spawn = on;
+}
+
+void site_reclaim(const struct site *site)
+{
+	const char *how = getenv("TAMIZDAT_RECLAIM");
+	char *argv[] = {"tamizdat", "-q", "-C", site->dir, "reclaim", NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	pid_t pid;
+	int rc;
+
+	if (site->graveyard_dir == NULL || !fs_graveyard_used(site->graveyard_dir))
+		return;
+	if (!reclaim_spawn || (how != NULL && strcmp(how, "now") == 0)) {
+		fs_graveyard_empty(site->graveyard_dir);
+		return;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID);
+	rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		fs_graveyard_empty(site->graveyard_dir);
 }
 
 int site_open(struct site *site, const char *dir, int flags)
@@ -61,9 +109,8 @@ int site_open(struct site *site, const char *dir, int flags)
 	site->rs.cfg = &site->cfg;
 	site->rs.i18n = site->i18n;
 	site->rs.theme = site->theme.templates;
-	/* Raw HTML in Markdown is escaped (mdr's default). */
-	site->rs.raw_html = NULL;
-	site->rs.raw_html_arg = NULL;
+	/* Raw HTML in Markdown is kept and sanitised (render/view_markdown.c). */
+	site->rs.raw_html = true;
 	return 0;
 fail:
 	site_close(site);
@@ -73,6 +120,8 @@ fail:
 void site_close(struct site *site)
 {
 	store_close(site->store);
+	site_reclaim(site);
+	free(site->graveyard_dir);
 	i18n_free(site->i18n);
 	if (site->theme.templates)
 		theme_finish(&site->theme);

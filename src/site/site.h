@@ -7,9 +7,12 @@
  *	DIR/public/        the published site
  *	DIR/theme/         optional theme overrides
  *	DIR/locales/       optional string overrides
+ *	DIR/.graveyard/    replaced pages waiting to be freed (fsutil.h)
  */
 #ifndef TZ_SITE_H
 #define TZ_SITE_H
+
+#include <stdbool.h>
 
 #include "render/render.h"
 #include "render/theme.h"
@@ -23,6 +26,7 @@ struct site {
 	char *db_path;
 	char *public_dir;
 	char *config_path;
+	char *graveyard_dir; /* replaced pages wait here to be freed (fsutil.h) */
 	struct config cfg;
 	struct store *store;
 	struct i18n *i18n;
@@ -39,6 +43,13 @@ struct site {
  * ("not a tamizdat site (see: tamizdat init)").  0 or -1 (reason recorded).
  */
 int site_open(struct site *site, const char *dir, int flags);
+/*
+ * Frees the graveyard (replaced pages; see fsutil.h), in the background when
+ * the program is the tamizdat command and has said so (main() does), else
+ * at once.  site_close() calls it.
+ */
+void site_reclaim(const struct site *site);
+void site_reclaim_in_background(bool on);
 void site_close(struct site *site);
 /*
  * Creates a new site in dir (which must not hold one): configuration,

@@ -43,7 +43,9 @@
  *   enough for articles), no data-*, aria-*, name or form attributes.
  * - ids are kept but prefixed (SAN_ID_PREFIX), and so are same-page links
  *   "#x" and the headers ids of table cells, so footnotes keep working
- *   while user content cannot clobber the page's own ids.
+ *   while user content cannot clobber the page's own ids.  An id used
+ *   twice stays on its first element only: duplicates are invalid HTML
+ *   and leave links guessing.
  * - URLs (href, src, cite): stripped as the WHATWG URL parser strips them
  *   (leading and trailing C0 controls and spaces, every tab and newline),
  *   after gumbo decoded character references, then the scheme is read the
@@ -56,7 +58,14 @@
  *   of our pages and feeds: a URL is also dropped if it holds a control
  *   character or U+FFFD (gumbo's stand-in for raw controls and bad UTF-8),
  *   or if it would fail the check with leading Unicode spaces removed
- *   ("\u2028javascript:").
+ *   ("\u2028javascript:").  Kept URLs are written with the ASCII
+ *   characters a valid URL may not hold (space, quotes, braces...)
+ *   percent-encoded, as a browser encodes them when it follows the link,
+ *   so that pages pass the Nu checker.
+ * - Images refused only for living on another site may become links to
+ *   them (remote_img_link), and the classes the Markdown renderer writes
+ *   may stay (mdr_classes): the options rendered Markdown is sanitised
+ *   with (render/view_markdown.c).
  * - rel: links are not given nofollow by default: the site credits its
  *   sources and wants them followed.  Known keywords are kept, and
  *   san_opts.link_rel can force a value (such as "nofollow ugc" for feeds).
@@ -228,9 +237,13 @@ struct san {
 	const char *id_prefix;
 	size_t id_prefix_n;
 	struct buf *out;
-	struct buf attrs; /* the attributes of the tag being written */
-	struct buf url;   /* scratch for URLs */
-	struct buf tmp;   /* scratch for rewritten URLs and token lists */
+	struct buf attrs;  /* the attributes of the tag being written */
+	struct buf url;    /* scratch for URLs */
+	struct buf tmp;    /* scratch for rewritten URLs and token lists */
+	struct buf remote; /* the src of an img refused for being remote, or empty */
+	/* Hashes of the ids written in this pass (open addressing, 0 = empty). */
+	uint64_t *ids;
+	size_t ids_cap, ids_n;
 };
 
 /*
@@ -529,6 +542,33 @@ static bool url_allowed(const struct san *s, const char *u, size_t n, bool img, 
 	       (sp == 0 || url_allowed_as_is(s, u + sp, n - sp, img, any_host));
 }
 
+/*
+ * Percent-encodes in u the ASCII characters a valid URL may not hold
+ * (space, quotes, angle brackets, braces...): browsers encode them the
+ * same way when they follow the link, and the page stays valid HTML.
+ * Already-encoded text is left as it is, so this is idempotent.
+ */
+static void url_escape(struct san *s, struct buf *u)
+{
+	static const char bad[] = " \"<>`{}|^";
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (strchr(bad, u->p[i]) && u->p[i] != '\0')
+			break;
+	if (i == u->n)
+		return;
+	buf_reset(&s->tmp);
+	for (i = 0; i < u->n; i++) {
+		if (strchr(bad, u->p[i]) && u->p[i] != '\0')
+			buf_printf(&s->tmp, "%%%02X", (unsigned char)u->p[i]);
+		else
+			buf_putc(&s->tmp, u->p[i]);
+	}
+	buf_reset(u);
+	buf_put(u, s->tmp.p, s->tmp.n);
+}
+
 /* Writes attribute name with the checked URL value; false if dropped. */
 static bool put_url(struct san *s, const char *name, const char *v, bool img)
 {
@@ -542,8 +582,15 @@ static bool put_url(struct san *s, const char *name, const char *v, bool img)
 		if (s->opts->rewrite_url(s->opts->arg, buf_cstr(u), u->n, &s->tmp))
 			url_clean(u, buf_cstr(&s->tmp), s->tmp.n);
 	}
-	if (!url_allowed(s, u->p, u->n, img, false))
+	if (!url_allowed(s, u->p, u->n, img, false)) {
+		/* Refused only for being on another site: remote_img_link may link it. */
+		if (img && url_allowed(s, u->p, u->n, img, true)) {
+			url_escape(s, u);
+			buf_put(&s->remote, u->p, u->n);
+		}
 		return false;
+	}
+	url_escape(s, u);
 	if (u->n > 1 && u->p[0] == '#' && s->id_prefix_n > 0 &&
 	    strncmp(u->p + 1, s->id_prefix, s->id_prefix_n) != 0) {
 		buf_reset(&s->tmp);
@@ -660,6 +707,67 @@ static const struct attr_rule *find_attr_rule(GumboTag tag, const char *name)
 	return NULL;
 }
 
+/* Longest language name in a code block's class: far more than any in use. */
+#define LANG_CLASS_MAX 64
+
+/*
+ * The classes the Markdown renderer writes (mdr.c): "language-NAME" on
+ * code, "align-left", "align-center" or "align-right" on table cells.
+ */
+static bool mdr_class_ok(GumboTag tag, const char *v)
+{
+	size_t i, n;
+
+	if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH)
+		return strcmp(v, "align-left") == 0 || strcmp(v, "align-center") == 0 ||
+		       strcmp(v, "align-right") == 0;
+	if (tag != GUMBO_TAG_CODE || strncmp(v, "language-", 9) != 0)
+		return false;
+	n = strlen(v + 9);
+	if (n == 0 || n > LANG_CLASS_MAX)
+		return false;
+	for (i = 9; v[i]; i++)
+		if (!is_alpha((unsigned char)v[i]) && !is_digit((unsigned char)v[i]) &&
+		    !strchr("_+#.-", v[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Has id[0..n) been written in this pass?  Records it if not.  Ids are
+ * kept as 64-bit hashes: a collision would drop a second, different id,
+ * which costs a link target, never safety.
+ */
+static bool id_seen(struct san *s, const char *id, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
+	h |= 1; /* never 0, which marks an empty slot */
+	if (2 * (s->ids_n + 1) > s->ids_cap) {
+		size_t cap = s->ids_cap ? 2 * s->ids_cap : 64, j;
+		uint64_t *v = xcalloc(cap, sizeof(*v));
+		for (j = 0; j < s->ids_cap; j++)
+			if (s->ids[j]) {
+				size_t k = (size_t)s->ids[j] & (cap - 1);
+				while (v[k])
+					k = (k + 1) & (cap - 1);
+				v[k] = s->ids[j];
+			}
+		free(s->ids);
+		s->ids = v;
+		s->ids_cap = cap;
+	}
+	for (i = (size_t)h & (s->ids_cap - 1); s->ids[i]; i = (i + 1) & (s->ids_cap - 1))
+		if (s->ids[i] == h)
+			return true;
+	s->ids[i] = h;
+	s->ids_n++;
+	return false;
+}
+
 /*
  * Writes the allowed attributes of el (written out as tag) into s->attrs.
  * Returns false if the element must go: an img without a usable src.
@@ -678,6 +786,11 @@ static bool filter_attrs(struct san *s, const GumboElement *el, GumboTag tag)
 
 		if (at->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE)
 			continue;
+		if (s->opts->mdr_classes && strcmp(at->name, "class") == 0) {
+			if (mdr_class_ok(tag, v))
+				put_attr(&s->attrs, "class", v, strlen(v));
+			continue;
+		}
 		r = find_attr_rule(tag, at->name);
 		if (r == NULL)
 			continue;
@@ -696,6 +809,9 @@ static bool filter_attrs(struct san *s, const GumboElement *el, GumboTag tag)
 				break;
 			buf_reset(&s->tmp);
 			put_id(s, &s->tmp, v, strlen(v));
+			/* A repeated id is dropped: the first keeps its links. */
+			if (id_seen(s, s->tmp.p, s->tmp.n))
+				break;
 			put_attr(&s->attrs, r->name, s->tmp.p, s->tmp.n);
 			break;
 		case A_IDREFS:
@@ -753,6 +869,47 @@ static void put_text(struct san *s, const char *t)
 	put_escaped(s->out, t, n, false);
 }
 
+/*
+ * An image refused for being on another site, as a link to it: its text
+ * the alt text, or else the file's name; inside a link, the text alone.
+ * Nothing is loaded, and the reader can still follow it.
+ */
+static void put_remote_img(struct san *s, const GumboElement *el)
+{
+	const GumboAttribute *alt = gumbo_get_attribute(&el->attributes, "alt");
+	const char *u = buf_cstr(&s->remote), *name, *end;
+	size_t n;
+
+	if (!url_allowed(s, u, s->remote.n, false, false))
+		return;
+	if (alt && alt->attr_namespace == GUMBO_ATTR_NAMESPACE_NONE &&
+	    alt->value[strspn(alt->value, " \t\n\f\r")] != '\0') {
+		name = alt->value;
+		n = strlen(name);
+	} else {
+		/* The last segment of the path. */
+		end = u + strcspn(u, "?#");
+		for (name = end; name > u && name[-1] != '/';)
+			name--;
+		n = (size_t)(end - name);
+		if (n == 0)
+			name = u, n = s->remote.n;
+	}
+	if (!s->open_a) {
+		buf_reset(&s->attrs);
+		put_attr(&s->attrs, "href", u, s->remote.n);
+		if (s->opts->link_rel && *s->opts->link_rel)
+			put_attr(&s->attrs, "rel", s->opts->link_rel, strlen(s->opts->link_rel));
+		buf_puts(s->out, "<a");
+		buf_put(s->out, s->attrs.p, s->attrs.n);
+		buf_putc(s->out, '>');
+	}
+	put_escaped(s->out, name, n, false);
+	if (!s->open_a)
+		buf_puts(s->out, "</a>");
+	s->after_pre = false;
+}
+
 /* The action for an element or template node, and the tag to write. */
 static enum action element_action(const GumboNode *node, GumboTag *as)
 {
@@ -807,8 +964,12 @@ static bool enter(struct san *s, const GumboNode *node)
 		if (as == GUMBO_TAG_A)
 			s->open_a = true;
 	}
-	if (!filter_attrs(s, &node->v.element, as))
+	buf_reset(&s->remote);
+	if (!filter_attrs(s, &node->v.element, as)) {
+		if (as == GUMBO_TAG_IMG && s->remote.n > 0 && s->opts->remote_img_link)
+			put_remote_img(s, &node->v.element);
 		return false;
+	}
 	buf_putc(s->out, '<');
 	buf_puts(s->out, gumbo_normalized_tagname(as));
 	buf_put(s->out, s->attrs.p, s->attrs.n);
@@ -853,6 +1014,10 @@ static void walk(struct san *s, const GumboNode *root)
 	s->open_a = false;
 	s->depth = 0;
 	buf_reset(&s->kept);
+	if (s->ids_n) {
+		memset(s->ids, 0, s->ids_cap * sizeof(*s->ids));
+		s->ids_n = 0;
+	}
 	while (node != NULL) {
 		if (enter(s, node) && node->v.element.children.length > 0) {
 			node = node->v.element.children.data[0];
@@ -1145,6 +1310,8 @@ done:
 	buf_finish(&s.url);
 	buf_finish(&s.tmp);
 	buf_finish(&s.kept);
+	buf_finish(&s.remote);
+	free(s.ids);
 	arena_free(a);
 	return 0;
 }

@@ -77,6 +77,20 @@ struct san_opts {
 	 * called before this check.
 	 */
 	bool allow_remote_img;
+	/*
+	 * An img refused only for being on another site becomes a link to
+	 * it instead of vanishing: its text is the alt text, or else the
+	 * file's name (inside a link, the text alone).  For imported
+	 * archives whose images still live on the old site: nothing loads,
+	 * nothing is lost.
+	 */
+	bool remote_img_link;
+	/*
+	 * Keep the classes mdr writes (mdr.h): class="language-NAME" on code
+	 * and class="align-left|center|right" on th and td.  For sanitising
+	 * rendered Markdown as a whole.
+	 */
+	bool mdr_classes;
 };
 
 /*

@@ -3,13 +3,18 @@
  */
 #include "util/fsutil.h"
 
+#include <dirent.h>
+
 #include <errno.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/log.h"
@@ -91,6 +96,114 @@ static int write_all(int fd, const char *p, size_t n)
 
 enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t n, int flags)
 {
+	return fs_write_atomic_keep(path, data, n, flags, NULL);
+}
+
+/* Unique names in graveyards: the process id, its start, a counter. */
+static int grave_name(char *out, size_t size, const char *graveyard)
+{
+	static atomic_ulong counter;
+	static long pid;
+	static unsigned long long birth;
+	unsigned long k = atomic_fetch_add(&counter, 1);
+	int len;
+
+	if (pid == 0 || pid != (long)getpid()) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		birth = (unsigned long long)ts.tv_sec * 1000000000ull +
+		        (unsigned long long)ts.tv_nsec;
+		pid = (long)getpid();
+	}
+	len = snprintf(out, size, "%s/%ld.%llx.%lu", graveyard, pid, birth, k);
+	return len < 0 || (size_t)len >= size ? -1 : 0;
+}
+
+/*
+ * Gives path a second name in graveyard, so that replacing it frees
+ * nothing.  Killed between this and the rename, the page stays as it was
+ * and the graveyard holds one more name of it, freeing nothing when emptied.
+ */
+static void keep_link(const char *path, const char *graveyard)
+{
+	char grave[4096];
+
+	if (grave_name(grave, sizeof(grave), graveyard) != 0)
+		return;
+	if (link(path, grave) == 0 || errno != ENOENT || !fs_exists(path))
+		return; /* linked, or nothing to replace, or freed on the spot */
+	if (mkdir(graveyard, 0700) == 0 || errno == EEXIST)
+		(void)link(path, grave);
+}
+
+int fs_bury(const char *path, const char *graveyard)
+{
+	char grave[4096];
+
+	if (graveyard != NULL && grave_name(grave, sizeof(grave), graveyard) == 0) {
+		if (rename(path, grave) == 0)
+			return 0;
+		if (errno == ENOENT && fs_exists(path) && mkdir(graveyard, 0700) == 0 &&
+		    rename(path, grave) == 0)
+			return 0;
+	}
+	return fs_remove(path);
+}
+
+size_t fs_graveyard_empty(const char *graveyard)
+{
+	/* getdents64 into a stack buffer: no malloc, safe after fork(). */
+	char dents[8192];
+	size_t removed = 0;
+	int fd = open(graveyard, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	for (;;) {
+		long n = syscall(SYS_getdents64, fd, dents, sizeof(dents));
+		long off = 0;
+		if (n <= 0)
+			break;
+		while (off < n) {
+			struct {
+				unsigned long long ino;
+				long long off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(dents + off);
+			off += d->reclen;
+			if (d->name[0] == '.' &&
+			    (d->name[1] == '\0' || (d->name[1] == '.' && d->name[2] == '\0')))
+				continue;
+			if (unlinkat(fd, d->name, 0) == 0)
+				removed++;
+		}
+	}
+	close(fd);
+	return removed;
+}
+
+bool fs_graveyard_used(const char *graveyard)
+{
+	DIR *d = opendir(graveyard);
+	struct dirent *e;
+	bool used = false;
+
+	if (d == NULL)
+		return false;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			used = true;
+			break;
+		}
+	closedir(d);
+	return used;
+}
+
+enum fs_write_result fs_write_atomic_keep(const char *path, const void *data, size_t n, int flags,
+                                          const char *graveyard)
+{
 	static long pid;
 	char tmp[4096];
 	const char *slash;
@@ -105,8 +218,9 @@ enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t 
 	 */
 	for (tries = 0;; tries++) {
 		if (flags & FS_FIXED_TEMP)
-			len = snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp", slash ? (int)(slash - path + 1) : 0,
-			               path, slash ? slash + 1 : path);
+			len = snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp",
+			               slash ? (int)(slash - path + 1) : 0, path,
+			               slash ? slash + 1 : path);
 		else
 			len = snprintf(tmp, sizeof(tmp), "%.*s.%s.%ld.%d.tmp",
 			               slash ? (int)(slash - path + 1) : 0, path,
@@ -148,6 +262,8 @@ enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t 
 		unlink(tmp);
 		return FS_WRITE_ERROR;
 	}
+	if (graveyard != NULL)
+		keep_link(path, graveyard);
 	if (rename(tmp, path) != 0) {
 		log_fail("cannot replace %s: %s", path, strerror(errno));
 		unlink(tmp);

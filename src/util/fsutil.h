@@ -20,7 +20,7 @@ enum fs_write_result {
 };
 
 /* Flags for fs_write_atomic(). */
-#define FS_SYNC 0x1      /* fsync the file before the rename */
+#define FS_SYNC       0x1 /* fsync the file before the rename */
 #define FS_NO_COMPARE 0x2 /* skip the "same bytes?" check (fresh output) */
 /*
  * Use the fixed temporary name ".NAME.tmp" and replace a leftover one: for
@@ -35,6 +35,35 @@ enum fs_write_result {
  * reason recorded (log_reason()).
  */
 enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t n, int flags);
+
+/*
+ * Freeing a file's blocks can be slow: on a file system mounted with
+ * "discard" (usual on virtual machines and SSDs), ext4 sends the device a
+ * discard for the freed blocks and waits for it, about half a millisecond
+ * per file here.  Replacing a page with rename() frees the old one on the
+ * spot.  A graveyard is a folder on the same file system where replaced
+ * and removed files are moved instead (cheap: two renames, no freeing), to
+ * be emptied later, off the path a reader or an editor waits on.
+ *
+ * fs_write_atomic_keep() is fs_write_atomic() that, when graveyard is not
+ * NULL, first links the file it replaces into the graveyard, so that the
+ * rename frees nothing.
+ */
+enum fs_write_result fs_write_atomic_keep(const char *path, const void *data, size_t n, int flags,
+                                          const char *graveyard);
+/*
+ * Moves path into graveyard (created if missing) under a unique name;
+ * with graveyard NULL, or when the move fails, removes it.  A missing path
+ * is not an error.  0 or -1 (reason recorded).
+ */
+int fs_bury(const char *path, const char *graveyard);
+/*
+ * Removes every file in graveyard.  Allocates nothing, so that a child
+ * forked from a threaded process may call it.  Returns the count removed.
+ */
+size_t fs_graveyard_empty(const char *graveyard);
+/* Does graveyard hold anything?  (A missing folder holds nothing.) */
+bool fs_graveyard_used(const char *graveyard);
 
 /* Creates path and its missing parents (mode 0755).  0 or -1 (reason recorded). */
 int fs_mkdirs(const char *path);

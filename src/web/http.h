@@ -123,19 +123,27 @@ void http_response_redirect(struct http_response *resp, int status, const char *
  */
 typedef int (*http_handler_fn)(void *arg, const struct http_request *req,
                                struct http_response *resp);
+/*
+ * What a handler returns to leave the request to the static files after
+ * all (resp is then ignored): for a route that answers only some
+ * requests, such as old "/?p=123" links on the site's front page.
+ */
+#define HTTP_PASS 1
 
 /*
  * A path prefix handed to a handler.  A prefix ending in '/' ("/admin/")
  * takes every path below it, and the bare "/admin" is redirected (301) to
  * "/admin/"; other prefixes ("/search") take the path itself and the
  * paths below it ("/search/x"), not "/searchx".  The longest matching
- * prefix wins, whatever the order of the table.  Only routed paths accept
- * methods other than GET and HEAD.
+ * prefix wins, whatever the order of the table; an exact route takes its
+ * path alone and wins over prefixes.  Only routed paths accept methods
+ * other than GET and HEAD (and a route's HTTP_PASS gets the static 405).
  */
 struct http_route {
 	const char *prefix;
 	http_handler_fn fn;
 	void *arg;
+	bool exact; /* the prefix as a whole path only ("/": the front page alone) */
 };
 
 /*

@@ -144,6 +144,13 @@ static const struct http_route *match_route(const struct http_server *srv, const
 
 		if (n == 0)
 			continue;
+		if (r->exact) {
+			if (strcmp(path, r->prefix) == 0) {
+				*slashless = false;
+				return r;
+			}
+			continue;
+		}
 		if (r->prefix[n - 1] == '/') {
 			ok = pn >= n && memcmp(path, r->prefix, n) == 0;
 			if (!ok && pn == n - 1 && memcmp(path, r->prefix, pn) == 0 && n > best_n) {

@@ -204,6 +204,7 @@ static enum MHD_Result run_handler(struct http_conn *rc)
 	struct http_request req = {0};
 	struct http_response resp = {0};
 	enum MHD_Result res;
+	int r;
 
 	rc->arena = arena_new(ARENA_MAX(rc->srv->cfg.max_body));
 	if (!parse_input(rc))
@@ -219,7 +220,12 @@ static enum MHD_Result run_handler(struct http_conn *rc)
 	resp.status = 200;
 	buf_init(&resp.body);
 	log_clear();
-	if (rc->route->fn(rc->route->arg, &req, &resp) != 0) {
+	r = rc->route->fn(rc->route->arg, &req, &resp);
+	if (r == HTTP_PASS) {
+		response_finish(&resp);
+		return http_static_answer(rc);
+	}
+	if (r != 0) {
 		log_error("%s %s: %s", rc->method, rc->path.p,
 		          log_reason()[0] ? log_reason() : "handler failed");
 		res = http_queue_canned(rc, HTTP_CANNED_500);

@@ -7,6 +7,12 @@ S=$T/site
 tz init "$S" --title "Test Site" --lang en,ru --base-url https://example.org/news >/dev/null 2>&1
 check "init writes the configuration" contains "$S/tamizdat.ini" "base_url = https://example.org/news/"
 check "init creates the store" test -f "$S/tamizdat.db"
+# The language switch must lead somewhere even before a language has content.
+check "init builds every language's home" test -f "$S/public/ru/index.html"
+check "init builds the stylesheet" test -f "$S/public/style.css"
+rm "$S/public/ru/index.html"
+tz -C "$S" -q publish
+check "a missing language home is rebuilt by the next publish" test -f "$S/public/ru/index.html"
 fails_with "already holds a tamizdat site" tz init "$S"
 fails_with "not a tamizdat site" tz -C "$T" article list
 
@@ -119,6 +125,14 @@ check "updated article is at its new place (slug kept)" test -f "$N"
 check "old address redirects" contains "$P" 'http-equiv="refresh"'
 check "redirect points to the new place" contains "$P" '../../../../../en/europe/the-long-winter-of-the-district-papers/index.html'
 tz -C "$S" article history "$id" >"$T/hist"
+# Replaced pages wait in the graveyard for a background `reclaim`.
+i=0
+while [ -n "$(ls -A "$S/.graveyard" 2>/dev/null)" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check "replaced pages are freed in the background" test -z "$(ls -A "$S/.graveyard" 2>/dev/null)"
+check "reclaim runs by hand too" tz -C "$S" reclaim
 check "history keeps every save" test "$(wc -l <"$T/hist")" -ge 2
 
 # Section move: pages follow, the old section address redirects.

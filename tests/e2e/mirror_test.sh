@@ -181,4 +181,9 @@ for p in / /en/ /style.css /atom.xml /en/feed.json /mirrors.json /mirror/manifes
 done
 a=$(find "$P/ru" -mindepth 5 -name index.html | head -1)
 check "the page has the onion-location meta tag" contains "$a" '<meta http-equiv="onion-location" content="http://tamizdatdemo2'
+rel=${a#"$P/"}
+check "the page's meta tag names the same page on the onion" grep -q \
+	"<meta http-equiv=\"onion-location\" content=\"http://tamizdatdemo2[a-z0-9]*\\.onion/${rel%index.html}\">" "$a"
+check "the home's meta tag is the onion address itself" grep -q \
+	'<meta http-equiv="onion-location" content="http://tamizdatdemo2[a-z0-9]*\.onion/">' "$P/index.html"
 finish

@@ -194,14 +194,17 @@ TEST(rejects_script_urls)
 TEST(keeps_web_urls)
 {
 	EXPECT("<a href=\"HTTPS://Example.org/\">x</a>", "<a href=\"HTTPS://Example.org/\">x</a>");
-	EXPECT("<a href=\"http://e.org/a b\">x</a>", "<a href=\"http://e.org/a b\">x</a>");
+	/* Spaces and the like are percent-encoded, as a browser would: valid HTML. */
+	EXPECT("<a href=\"http://e.org/a b\">x</a>", "<a href=\"http://e.org/a%20b\">x</a>");
+	EXPECT("<del cite=\"deleted it\">x</del>", "<del cite=\"deleted%20it\">x</del>");
+	EXPECT("<a href=\"a%20b{|}\">x</a>", "<a href=\"a%20b%7B%7C%7D\">x</a>");
 	EXPECT("<a href=\"mailto:a@b.org\">x</a>", "<a href=\"mailto:a@b.org\">x</a>");
 	EXPECT("<a href=\"/en/x/\">x</a><a href=\"x.html\">y</a><a href=\"?q=1\">z</a>",
 	       "<a href=\"/en/x/\">x</a><a href=\"x.html\">y</a><a href=\"?q=1\">z</a>");
 	EXPECT("<a href=\"//cdn.example.org/x\">x</a>", "<a href=\"//cdn.example.org/x\">x</a>");
 	/* A colon after a character a scheme cannot have: relative. */
 	EXPECT("<a href=\"./javascript:x\">x</a>", "<a href=\"./javascript:x\">x</a>");
-	EXPECT("<a href=\"a b:c\">x</a>", "<a href=\"a b:c\">x</a>");
+	EXPECT("<a href=\"a b:c\">x</a>", "<a href=\"a%20b:c\">x</a>");
 	/* Stripped the way the URL parser strips it. */
 	EXPECT("<a href=\"  https://e.org/\n  \">x</a>", "<a href=\"https://e.org/\">x</a>");
 	EXPECT("<a href=\"\">x</a>", "<a href=\"\">x</a>");
@@ -263,6 +266,64 @@ TEST(remote_images_only_when_allowed)
 	free(got);
 	/* Links to other sites are fine: they load nothing until followed. */
 	EXPECT("<a href=\"//x.example/\">x</a>", "<a href=\"//x.example/\">x</a>");
+}
+
+/* Both the output and its own sanitising with the same options. */
+static void expect_with(const char *in, const struct san_opts *o, const char *want)
+{
+	char *got = san_with(in, o), *again = san_with(got, o);
+
+	CHECK_STREQ(got, want);
+	CHECK_STREQ(again, got);
+	free(got);
+	free(again);
+}
+
+TEST(remote_images_become_links)
+{
+	struct san_opts o = {.remote_img_link = true};
+
+	expect_with(
+	        "<p><img src=\"https://old.example/wp-content/a%20b.jpg?w=3\" alt=\"A &amp; B\">"
+	        "<img src=\"//cdn.example/x/pic.png\"><img src=\"https://e.org/\" alt=\" \">"
+	        "<img src=\"/local.png\" alt=\"L\"></p>",
+	        &o,
+	        "<p><a href=\"https://old.example/wp-content/a%20b.jpg?w=3\">A &amp; B</a>"
+	        "<a href=\"//cdn.example/x/pic.png\">pic.png</a>"
+	        "<a href=\"https://e.org/\">https://e.org/</a><img src=\"/local.png\" "
+	        "alt=\"L\"></p>");
+	/* Inside a link: its text only; never a link in a link. */
+	expect_with(
+	        "<a href=\"https://old.example/big.jpg\"><img src=\"https://old.example/s.jpg\" "
+	        "alt=\"S\"></a>",
+	        &o, "<a href=\"https://old.example/big.jpg\">S</a>");
+	/* Script URLs stay refused, link or not; forced rel applies. */
+	expect_with("<img src=\"javascript:alert(1)\" alt=\"x\">y", &o, "y");
+	o.link_rel = "nofollow";
+	expect_with("<img src=\"http://e.org/i.gif\">", &o,
+	            "<a href=\"http://e.org/i.gif\" rel=\"nofollow\">i.gif</a>");
+}
+
+TEST(keeps_markdown_classes_when_asked)
+{
+	struct san_opts o = {.mdr_classes = true};
+
+	EXPECT("<code class=\"language-js\">x</code>", "<code>x</code>");
+	expect_with(
+	        "<pre><code class=\"language-c++\">x</code></pre><code class=\"language-\">y</code>"
+	        "<code class=\"language-a b\">z</code><p class=\"align-left\">p</p>"
+	        "<table><tr><th class=\"align-center\">h</th><td class=\"align-right\">d</td>"
+	        "<td class=\"align-top\">e</td></tr></table>",
+	        &o,
+	        "<pre><code class=\"language-c++\">x</code></pre><code>y</code><code>z</code>"
+	        "<p>p</p><table><tbody><tr><th class=\"align-center\">h</th>"
+	        "<td class=\"align-right\">d</td><td>e</td></tr></tbody></table>");
+}
+
+TEST(drops_repeated_ids)
+{
+	EXPECT("<p id=\"a\">1</p><p id=\"a\">2</p><p id=\"u-a\">3</p><a href=\"#a\">x</a>",
+	       "<p id=\"u-a\">1</p><p>2</p><p>3</p><a href=\"#u-a\">x</a>");
 }
 
 TEST(img_needs_src)
@@ -755,8 +816,9 @@ TESTS(T(keeps_benign_markup), T(closes_and_balances), T(escapes_text_and_attribu
       T(void_elements_have_no_end_tag), T(drops_dangerous_elements_with_content),
       T(unwraps_unknown_elements), T(renames_obsolete_elements),
       T(drops_handlers_style_class_target), T(rejects_script_urls), T(keeps_web_urls),
-      T(data_images_only_when_allowed), T(remote_images_only_when_allowed), T(img_needs_src),
-      T(prefixes_ids_and_fragment_links), T(filters_rel_and_forces_link_rel),
+      T(data_images_only_when_allowed), T(remote_images_only_when_allowed),
+      T(remote_images_become_links), T(keeps_markdown_classes_when_asked), T(drops_repeated_ids),
+      T(img_needs_src), T(prefixes_ids_and_fragment_links), T(filters_rel_and_forces_link_rel),
       T(checks_attribute_values), T(keeps_leading_newline_of_pre), T(replaces_bad_bytes),
       T(rewrites_urls_once), T(reaches_a_fixpoint_after_unwrapping), T(unwraps_links_in_links),
       T(survives_deep_nesting), T(refuses_deep_nesting), T(accepts_long_flat_markup),

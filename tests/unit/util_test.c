@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,10 +111,55 @@ TEST(fs_write_atomic_skips_same_bytes)
 	buf_finish(&b);
 }
 
+/*
+ * A replaced file goes to the graveyard whole (a reader holding it open
+ * keeps its bytes), the new one takes its name, and emptying the
+ * graveyard frees them all.
+ */
+TEST(fs_graveyard_keeps_replaced_files)
+{
+	char dir[] = "/tmp/tz-util-XXXXXX";
+	char path[256], grave[256], old[16] = {0};
+	struct buf b = BUF_INIT;
+	int fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/pub/x.html", dir);
+	snprintf(grave, sizeof(grave), "%s/.graveyard", dir);
+	CHECK(!fs_graveyard_used(grave));
+	/* A new file: nothing to bury, no graveyard made. */
+	CHECK_INTEQ(fs_write_atomic_keep(path, "first", 5, FS_FIXED_TEMP, grave), FS_WRITE_CHANGED);
+	CHECK(!fs_exists(grave));
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK_INTEQ(fs_write_atomic_keep(path, "second", 6, FS_FIXED_TEMP, grave),
+	            FS_WRITE_CHANGED);
+	CHECK_INTEQ(fs_write_atomic_keep(path, "second", 6, FS_FIXED_TEMP, grave), FS_WRITE_SAME);
+	CHECK(fs_read_file(path, &b, 100) == 0);
+	CHECK_STREQ(b.p, "second");
+	CHECK(read(fd, old, sizeof(old) - 1) == 5);
+	CHECK_STREQ(old, "first");
+	close(fd);
+	CHECK(fs_graveyard_used(grave));
+	/* No temporary file is left beside the page. */
+	{
+		char tmp[300];
+		snprintf(tmp, sizeof(tmp), "%s/pub/.x.html.tmp", dir);
+		CHECK(!fs_exists(tmp));
+	}
+	CHECK_INTEQ(fs_bury(path, grave), 0);
+	CHECK(!fs_exists(path));
+	CHECK_INTEQ(fs_bury(path, grave), 0); /* already gone: not an error */
+	CHECK_INTEQ(fs_graveyard_empty(grave), 2);
+	CHECK(!fs_graveyard_used(grave));
+	CHECK(fs_remove_tree(dir) == 0);
+	buf_finish(&b);
+}
+
 TEST(embed_find_bisects)
 {
 	static const struct embed_file t[] = {
-		{"a.css", "x", 1}, {"b/c.html", "yy", 2}, {"z", "", 0}, {NULL, NULL, 0}};
+	        {"a.css", "x", 1}, {"b/c.html", "yy", 2}, {"z", "", 0}, {NULL, NULL, 0}};
 
 	CHECK(embed_find(t, 3, "b/c.html") == &t[1]);
 	CHECK(embed_find(t, 3, "a.css") == &t[0]);
@@ -123,4 +169,5 @@ TEST(embed_find_bisects)
 
 TESTS(T(buf_put_and_detach), T(buf_grows_past_many_blocks), T(buf_html_escapes_all_five),
       T(arena_alloc_aligned_and_reset), T(log_fail_keeps_context),
-      T(fs_write_atomic_skips_same_bytes), T(embed_find_bisects))
+      T(fs_write_atomic_skips_same_bytes), T(fs_graveyard_keeps_replaced_files),
+      T(embed_find_bisects))

@@ -81,5 +81,6 @@ int cmd_reindex(int argc, char **argv);
  * stemming rules than this program's (after an upgrade).  0 or -1.
  */
 int cli_search_check(struct site *site);
+int cmd_mirror(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "import/mdtree.h"
+#include "mirror/mirror.h"
 #include "publish/publish.h"
 #include "util/embed.h"
 #include "util/fsutil.h"
@@ -59,7 +60,8 @@ static int create(const char *dir)
 	if (unpack(src) != 0)
 		return -1;
 	config_init(&cfg);
-	if (config_load(&cfg, ini) != 0 || site_create(dir, &cfg) != 0) {
+	if (config_load(&cfg, ini) != 0 || site_create(dir, &cfg) != 0 ||
+	    mirror_keygen(dir, false) != 0) {
 		config_finish(&cfg);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mirror/mirror.h"
 #include "publish/publish.h"
 #include "util/log.h"
 
@@ -14,7 +15,8 @@ static const char usage[] =
         "tamizdat init DIR [--title T] [--lang en,fr,ru,uk] [--base-url URL]\n"
         "\n"
         "Creates a new site in DIR: its configuration (tamizdat.ini), its store\n"
-        "(tamizdat.db) and an empty public/ folder.\n"
+        "(tamizdat.db), its signing key for mirrors (minisign.key, mode 0600, and\n"
+        "minisign.pub) and an empty public/ folder.\n"
         "\n"
         "  --title T        the site's title (default: Tamizdat)\n"
         "  --lang LIST      its languages, the first being the default (default: en)\n"
@@ -67,6 +69,11 @@ int cmd_init(int argc, char **argv)
 	}
 	dir = argv[optind];
 	if (site_create(dir, &cfg) != 0) {
+		cli_fail_reason();
+		goto out;
+	}
+	/* The key that signs bundles and mirrors.json; never under public/. */
+	if (mirror_keygen(dir, false) != 0) {
 		cli_fail_reason();
 		goto out;
 	}

@@ -288,6 +288,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Folders of public/ that no page writes and a build must not sweep:
+ * mirror/ holds the signed bundle `mirror pack` made (mirror.h), which
+ * mirrors fetch until the next pack replaces it.
+ */
+static const char *const kept_dirs[] = {"mirror"};
+
+static bool kept(const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(kept_dirs); i++)
+		if (strcmp(rel, kept_dirs[i]) == 0)
+			return true;
+	return false;
+}
+
 struct sweep {
 	char **keep;
 	size_t nkeep;
@@ -314,6 +331,8 @@ static void sweep_dir(struct sweep *sw, const char *dir)
 		if (lstat(path, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
+			if (kept(path + sw->rootlen + 1))
+				continue;
 			sweep_dir(sw, path);
 			rmdir(path); /* only succeeds when empty */
 			continue;

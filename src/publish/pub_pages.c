@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mirror/mirror.h"
 #include "render/i18n.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -556,6 +557,17 @@ int pub_page_sitemap(struct pub_ctx *c, const char *lang, int64_t k)
 	return emit(c, path);
 }
 
+/*
+ * mirrors.json: the addresses a blocked reader can try.  `mirror pack`
+ * signs it (public/mirror/mirrors.json.minisig): nothing a build writes
+ * depends on the site's key.
+ */
+static int page_mirrors(struct pub_ctx *c)
+{
+	mirror_list_json(cfg_of(c), &c->out);
+	return emit(c, "mirrors.json");
+}
+
 int pub_page_root(struct pub_ctx *c, bool all)
 {
 	const struct config *cfg = cfg_of(c);
@@ -590,6 +602,9 @@ int pub_page_root(struct pub_ctx *c, bool all)
 	            emit(c, "404.html") != 0))
 		return -1;
 	if (all && (render_robots(&c->site->rs, &c->out) != 0 || emit(c, "robots.txt") != 0))
+		return -1;
+	/* Like robots.txt, it changes only with the configuration: full builds. */
+	if (all && page_mirrors(c) != 0)
 		return -1;
 	if (store_article_max_id(c->store, &maxid) != STORE_OK)
 		return -1;

@@ -142,6 +142,29 @@ static int64_t feed_updated(const struct render_feed *f)
 	return t;
 }
 
+/*
+ * The site's mirrors and onion address as alternate links (tag "link" in
+ * Atom, "atom:link" in RSS): a reader whose client follows a feed can find
+ * the site again when its domain is blocked.
+ */
+static void mirror_links(const struct render_site *site, const char *tag, struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < site->cfg->nmirrors; i++) {
+		buf_printf(out, "<%s rel=\"alternate\" type=\"text/html\" title=\"mirror\" href=\"",
+		           tag);
+		xml(out, site->cfg->mirrors[i]);
+		buf_puts(out, "\"/>\n");
+	}
+	if (*site->cfg->onion) {
+		buf_printf(out, "<%s rel=\"alternate\" type=\"text/html\" title=\"onion\" href=\"",
+		           tag);
+		xml(out, site->cfg->onion);
+		buf_puts(out, "\"/>\n");
+	}
+}
+
 /* Absolute URL of a file in the feed's folder. */
 static void file_url(const struct render_site *site, const struct render_feed *f,
                      const char *file, struct buf *out)
@@ -205,11 +228,7 @@ int render_feed_atom(const struct render_site *site, struct arena *a, const stru
 	xml(out, config_title(site->cfg, f->lang));
 	buf_puts(out, "</name></author>\n<generator uri=\"https://tamizdat.example.org/\">tamizdat"
 	              "</generator>\n");
-	for (i = 0; i < site->cfg->nmirrors; i++) {
-		buf_puts(out, "<link rel=\"alternate\" type=\"text/html\" title=\"mirror\" href=\"");
-		xml(out, site->cfg->mirrors[i]);
-		buf_puts(out, "\"/>\n");
-	}
+	mirror_links(site, "link", out);
 	for (i = 0; i < f->nitems; i++) {
 		const struct article *art = f->items[i].art;
 		const char *summary = view_summary(art);
@@ -284,6 +303,7 @@ int render_feed_rss(const struct render_site *site, struct arena *a, const struc
 	buf_puts(out, "\"/>\n<lastBuildDate>");
 	rfc822(out, feed_updated(f));
 	buf_puts(out, "</lastBuildDate>\n<generator>tamizdat</generator>\n");
+	mirror_links(site, "atom:link", out);
 	for (i = 0; i < f->nitems; i++) {
 		const struct article *art = f->items[i].art;
 		const char *summary = view_summary(art);
@@ -349,6 +369,17 @@ int render_feed_json(const struct render_site *site, struct arena *a, const stru
 	json_object_set_new(feed, "feed_url", jstr(u.p));
 	if (f->lang)
 		json_object_set_new(feed, "language", jstr(f->lang));
+	if (site->cfg->nmirrors || *site->cfg->onion) {
+		/* A JSON Feed extension (its name starts with '_'): where else the site is. */
+		json_t *ext = json_object(), *m = json_array();
+		json_object_set_new(ext, "about", json_string("mirrors.json at the site root"));
+		for (i = 0; i < site->cfg->nmirrors; i++)
+			json_array_append_new(m, jstr(site->cfg->mirrors[i]));
+		json_object_set_new(ext, "mirrors", m);
+		if (*site->cfg->onion)
+			json_object_set_new(ext, "onion", jstr(site->cfg->onion));
+		json_object_set_new(feed, "_mirrors", ext);
+	}
 	for (i = 0; i < f->nitems; i++) {
 		const struct article *art = f->items[i].art;
 		const char *summary = view_summary(art);

@@ -266,8 +266,10 @@ void view_common(struct vmap *m, const struct render_site *site, const struct vi
 	if (*cfg->onion && !p->absolute_links) {
 		const char *o = cfg->onion;
 		size_t n = strlen(o);
+		/* The page's own address there; the home is the onion address itself. */
 		vmap_str(m, "onion_location",
-		         arena_printf(m->a, "%s%s%s/", o, n && o[n - 1] == '/' ? "" : "/", p->dir));
+		         arena_printf(m->a, "%s%s%s%s", o, n && o[n - 1] == '/' ? "" : "/", p->dir,
+		                      *p->dir ? "/" : ""));
 	}
 
 	if (p->og_type) {

@@ -64,6 +64,10 @@ lists = weekly, urgent
 list.weekly = Weekly digest
 list.weekly.fr = Lettre de la semaine
 list.weekly.ru = Еженедельная рассылка
+
+[mirrors]
+mirror = https://mirror-one.example.net/
+onion = http://nlmirrortestonionaddress.onion/
 EOF
 art() { # art FILE LANG TITLE TKEY
 	printf -- '---\ntitle: "%s"\nlang: %s\nauthors: [Collectif]\ntranslationKey: "%s"\nfirst_published: 2024-03-08\nlead: "Lead of %s."\n---\nBody.\n' \
@@ -121,10 +125,14 @@ check "compose says what" grep -q "issue 1 of weekly: 6 articles" "$T/compose"
 check "preview" tz -C "$S" -q newsletter preview --lang ru --out "$T/preview"
 check "preview writes the message" test -s "$T/preview/issue-1.eml"
 check "preview writes the HTML" grep -q "Забастовка в порту" "$T/preview/issue-1.html"
+check "the mail's footer lists the mirrors" grep -q "https://mirror-one.example.net/" "$T/preview/issue-1.html"
+check "the mail's footer gives the onion address" grep -q "nlmirrortestonionaddress.onion" "$T/preview/issue-1.html"
+export MAILCHECK_MIRRORS="https://mirror-one.example.net/ http://nlmirrortestonionaddress.onion/"
 check "send" tz -C "$S" -q newsletter send
 check "English and French reader" $MC digest "$T/ok" a@example.org "$BASE" \
 	--want "Strike in the port" --want "Grève au port" --want "Seulement en français" \
 	--want "Q&A on wages" --not "Забастовка" --not "Только" --langs "en, fr" \
+	--want "https://mirror-one.example.net/" --want "nlmirrortestonionaddress.onion" \
 	--subject-has "Weekly digest"
 check "Russian reader with a Cyrillic name" $MC digest "$T/ok" b@example.org "$BASE" \
 	--want "Забастовка в порту" --want "Только по-русски" --not "Strike" --not "Grève" \

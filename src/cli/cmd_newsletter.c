@@ -220,6 +220,7 @@ static int do_status(struct nl_ctx *c, int64_t issue, bool watch)
 
 	if (issue || watch) {
 		struct progress p;
+		int settled = 0;
 		if (nl_issue_get(c->store, a, issue, &one) != STORE_OK) {
 			cli_fail_reason();
 			goto out;
@@ -236,8 +237,16 @@ static int do_status(struct nl_ctx *c, int64_t issue, bool watch)
 				progress_set_total(&p, q.total);
 				p.done = 0;
 				progress_step(&p, q.total - q.n[NLQ_QUEUED] - q.n[NLQ_SENDING]);
-				if (q.total && q.n[NLQ_QUEUED] + q.n[NLQ_SENDING] == 0)
-					break;
+				/*
+				 * Settled: the sender marks the issue finished
+				 * just after; wait for that (a few polls at most,
+				 * in case the sender was killed in between).
+				 */
+				if (q.total && q.n[NLQ_QUEUED] + q.n[NLQ_SENDING] == 0) {
+					if (nl_issue_get(c->store, a, one.id, &one) != STORE_OK ||
+					    one.finished || ++settled >= 3)
+						break;
+				}
 				sleep(1);
 			}
 			progress_finish(&p);

@@ -61,7 +61,7 @@ while [ $k -le $KILLS ]; do
 		i=$((i + 1))
 	done
 	sleep "$(awk "BEGIN { srand($k * 7919); printf \"%.2f\", rand() * 0.2 }")"
-	kill -9 "$SEND_PID" 2>/dev/null
+	kill -9 "$SEND_PID" 2>/dev/null || true # it may have finished
 	wait "$SEND_PID" 2>/dev/null || true
 	SEND_PID=""
 	# What the store says was in flight at the kill.

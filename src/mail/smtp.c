@@ -6,13 +6,13 @@
  */
 #include "mail/smtp.h"
 
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/curl_dl.h"
 #include "util/log.h"
 
 /* Connecting is part of a message's time, but a dead server should be noticed sooner. */
@@ -36,13 +36,6 @@ struct smtp {
 	struct slot *slots;
 	size_t nslots, active;
 };
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void global_init(void)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 void smtp_conf_from(struct smtp_conf *c, const struct mailcfg *mc)
 {
@@ -109,10 +102,12 @@ static void common_opts(struct smtp *s, CURL *e)
 
 struct smtp *smtp_new(const struct smtp_conf *c)
 {
-	struct smtp *s = xcalloc(1, sizeof(*s));
+	struct smtp *s;
 	size_t i;
 
-	pthread_once(&curl_once, global_init);
+	if (curl_dl_load() != 0)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
 	s->c = *c;
 	s->url = xstrdup(c->url ? c->url : "");
 	s->user = xstrdup(c->user ? c->user : "");

@@ -15,7 +15,6 @@
  */
 #include "mirror/mirror_int.h"
 
-#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/curl_dl.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 
@@ -75,12 +75,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 
 static int http_init(struct source *s, const char *proxy)
 {
-	static bool global;
-
-	if (!global) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		global = true;
-	}
+	if (curl_dl_load() != 0)
+		return -1;
 	s->curl = curl_easy_init();
 	if (s->curl == NULL)
 		return log_fail("cannot start libcurl");

@@ -126,9 +126,9 @@ static const char *const migrations[] = {
 	/* Changes committed but not yet published (crash recovery). */
 	"CREATE TABLE publish_queue(\n"
 	"  id INTEGER PRIMARY KEY,\n"
-	"  data TEXT NOT NULL);\n"
-	/* Feature modules' own schema versions (store_migrate_module). */
-	"CREATE TABLE schema_module(\n"
+	"  data TEXT NOT NULL);\n",
+	/* 2: feature modules' own schema versions (store_migrate_module). */
+	"CREATE TABLE IF NOT EXISTS schema_module(\n"
 	"  module TEXT PRIMARY KEY,\n"
 	"  version INTEGER NOT NULL);\n",
 };

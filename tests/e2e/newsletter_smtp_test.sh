@@ -35,6 +35,8 @@ span() { awk -v p="$2" '$1 ~ p { if (n++ == 0) a = $3; b = $3 } END { printf "%.
 conns() { awk '{ print $2 }' "$1/log" | sort -u | wc -l; }
 # issue TITLE: publishes an article and composes an issue of it.
 issue() {
+	# Issues take what was published after the last one, to the second.
+	sleep 1
 	printf -- '---\ntitle: "%s"\nlang: en\nlead: "A lead."\n---\nBody.\n' "$1" >"$T/a.md"
 	tz -C "$S" -q article add "$T/a.md"
 	tz -C "$S" -q newsletter compose

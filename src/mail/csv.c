@@ -204,8 +204,11 @@ int csv_next(struct csv_reader *r, const char **fields, size_t *nfields)
 
 void csv_put_field(struct buf *out, const char *s)
 {
-	/* A leading byte-order mark is quoted, or a reader would take it for the file's. */
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || strncmp(s, "\xef\xbb\xbf", 3) == 0;
+	/*
+	 * A field that starts like a byte-order mark (byte EF) is quoted, or a
+	 * reader would take it for the file's mark when it comes first.
+	 */
+	bool quote = strpbrk(s, ",\"\r\n") != NULL || (unsigned char)s[0] == 0xef;
 	/* Apostrophes already there get one more, so that the reader's stripping round-trips. */
 	bool defuse = formula(s + strspn(s, "'"));
 	const char *p;

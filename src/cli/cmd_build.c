@@ -100,7 +100,7 @@ int cmd_reclaim(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(reclaim_usage);
 	/* No site_open(): this runs while the publisher may still hold the store. */
-	if ((size_t)snprintf(path, sizeof(path), "%s/.graveyard", cli.dir) >= sizeof(path))
+	if ((size_t)snprintf(path, sizeof(path), "%s/" SITE_GRAVEYARD, cli.dir) >= sizeof(path))
 		return cli_fail("path too long: %s", cli.dir);
 	n = fs_graveyard_empty(path);
 	if (!cli.quiet)

@@ -346,23 +346,6 @@ static void sweep_dir(struct sweep *sw, const char *dir)
 	closedir(d);
 }
 
-static bool dir_empty(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	bool empty = true;
-
-	if (d == NULL)
-		return true;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			empty = false;
-			break;
-		}
-	closedir(d);
-	return empty;
-}
-
 static long ncores(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -404,7 +387,7 @@ int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
 	}
 	if (fs_mkdirs(site->public_dir) != 0)
 		goto out;
-	b->fresh = dir_empty(site->public_dir);
+	b->fresh = fs_dir_empty(site->public_dir);
 	if (store_set_bulk(site->store) != STORE_OK || store_begin_read(site->store) != STORE_OK)
 		goto out;
 	if (pub_data_snapshot(&b->data, site->store, &site->cfg) != 0) {

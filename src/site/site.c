@@ -33,7 +33,7 @@ static void set_paths(struct site *site, const char *dir)
 	site->db_path = join(dir, "tamizdat.db");
 	site->public_dir = join(dir, "public");
 	site->config_path = join(dir, "tamizdat.ini");
-	site->graveyard_dir = join(dir, ".graveyard");
+	site->graveyard_dir = join(dir, SITE_GRAVEYARD);
 }
 
 /*
@@ -61,7 +61,7 @@ void site_reclaim(const struct site *site)
 	pid_t pid;
 	int rc;
 
-	if (site->graveyard_dir == NULL || !fs_graveyard_used(site->graveyard_dir))
+	if (site->graveyard_dir == NULL || fs_dir_empty(site->graveyard_dir))
 		return;
 	if (!reclaim_spawn || (how != NULL && strcmp(how, "now") == 0)) {
 		fs_graveyard_empty(site->graveyard_dir);

@@ -38,6 +38,9 @@ struct site {
 	struct mailcfg *mail;  /* [smtp] and [newsletter] (mail/mailcfg.h) */
 };
 
+/* The graveyard's folder in a site folder (see fsutil.h). */
+#define SITE_GRAVEYARD ".graveyard"
+
 /* Flags for site_open(). */
 #define SITE_READONLY 0x1 /* open the store read-only */
 #define SITE_NO_THEME 0x2 /* commands that render nothing skip the theme */

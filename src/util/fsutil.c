@@ -7,14 +7,12 @@
 
 #include <errno.h>
 #include <stdatomic.h>
-#include <sys/syscall.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util/log.h"
@@ -99,106 +97,70 @@ enum fs_write_result fs_write_atomic(const char *path, const void *data, size_t 
 	return fs_write_atomic_keep(path, data, n, flags, NULL);
 }
 
-/* Unique names in graveyards: the process id, its start, a counter. */
-static int grave_name(char *out, size_t size, const char *graveyard)
+/*
+ * Gives path a name in graveyard, a second one (link) or its only one
+ * (rename), creating the graveyard when missing.  Names are the process id
+ * and a counter: a name left by an earlier process of the same id only
+ * makes this fail, and the caller frees the file on the spot.  0 or -1.
+ */
+static int to_graveyard(const char *path, const char *graveyard, bool move)
 {
 	static atomic_ulong counter;
-	static long pid;
-	static unsigned long long birth;
-	unsigned long k = atomic_fetch_add(&counter, 1);
-	int len;
-
-	if (pid == 0 || pid != (long)getpid()) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		birth = (unsigned long long)ts.tv_sec * 1000000000ull +
-		        (unsigned long long)ts.tv_nsec;
-		pid = (long)getpid();
-	}
-	len = snprintf(out, size, "%s/%ld.%llx.%lu", graveyard, pid, birth, k);
-	return len < 0 || (size_t)len >= size ? -1 : 0;
-}
-
-/*
- * Gives path a second name in graveyard, so that replacing it frees
- * nothing.  Killed between this and the rename, the page stays as it was
- * and the graveyard holds one more name of it, freeing nothing when emptied.
- */
-static void keep_link(const char *path, const char *graveyard)
-{
 	char grave[4096];
+	int len, tries;
 
-	if (grave_name(grave, sizeof(grave), graveyard) != 0)
-		return;
-	if (link(path, grave) == 0 || errno != ENOENT || !fs_exists(path))
-		return; /* linked, or nothing to replace, or freed on the spot */
-	if (mkdir(graveyard, 0700) == 0 || errno == EEXIST)
-		(void)link(path, grave);
+	len = snprintf(grave, sizeof(grave), "%s/%ld.%lu", graveyard, (long)getpid(),
+	               atomic_fetch_add(&counter, 1));
+	if (len < 0 || (size_t)len >= sizeof(grave))
+		return -1;
+	for (tries = 0; tries < 2; tries++) {
+		if ((move ? rename(path, grave) : link(path, grave)) == 0)
+			return 0;
+		/* ENOENT for the graveyard, not the file: make it, once. */
+		if (errno != ENOENT || !fs_exists(path) ||
+		    (mkdir(graveyard, 0700) != 0 && errno != EEXIST))
+			return -1;
+	}
+	return -1;
 }
 
 int fs_bury(const char *path, const char *graveyard)
 {
-	char grave[4096];
-
-	if (graveyard != NULL && grave_name(grave, sizeof(grave), graveyard) == 0) {
-		if (rename(path, grave) == 0)
-			return 0;
-		if (errno == ENOENT && fs_exists(path) && mkdir(graveyard, 0700) == 0 &&
-		    rename(path, grave) == 0)
-			return 0;
-	}
+	if (graveyard != NULL && to_graveyard(path, graveyard, true) == 0)
+		return 0;
 	return fs_remove(path);
 }
 
 size_t fs_graveyard_empty(const char *graveyard)
 {
-	/* getdents64 into a stack buffer: no malloc, safe after fork(). */
-	char dents[8192];
+	DIR *d = opendir(graveyard);
+	struct dirent *e;
 	size_t removed = 0;
-	int fd = open(graveyard, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (d == NULL)
 		return 0;
-	for (;;) {
-		long n = syscall(SYS_getdents64, fd, dents, sizeof(dents));
-		long off = 0;
-		if (n <= 0)
-			break;
-		while (off < n) {
-			struct {
-				unsigned long long ino;
-				long long off;
-				unsigned short reclen;
-				unsigned char type;
-				char name[];
-			} *d = (void *)(dents + off);
-			off += d->reclen;
-			if (d->name[0] == '.' &&
-			    (d->name[1] == '\0' || (d->name[1] == '.' && d->name[2] == '\0')))
-				continue;
-			if (unlinkat(fd, d->name, 0) == 0)
-				removed++;
-		}
-	}
-	close(fd);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && unlinkat(dirfd(d), e->d_name, 0) == 0)
+			removed++;
+	closedir(d);
 	return removed;
 }
 
-bool fs_graveyard_used(const char *graveyard)
+bool fs_dir_empty(const char *path)
 {
-	DIR *d = opendir(graveyard);
+	DIR *d = opendir(path);
 	struct dirent *e;
-	bool used = false;
+	bool empty = true;
 
 	if (d == NULL)
-		return false;
+		return true;
 	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			used = true;
+			empty = false;
 			break;
 		}
 	closedir(d);
-	return used;
+	return empty;
 }
 
 enum fs_write_result fs_write_atomic_keep(const char *path, const void *data, size_t n, int flags,
@@ -262,8 +224,9 @@ enum fs_write_result fs_write_atomic_keep(const char *path, const void *data, si
 		unlink(tmp);
 		return FS_WRITE_ERROR;
 	}
+	/* Linked into the graveyard, the replaced file is not freed by the rename. */
 	if (graveyard != NULL)
-		keep_link(path, graveyard);
+		(void)to_graveyard(path, graveyard, false);
 	if (rename(tmp, path) != 0) {
 		log_fail("cannot replace %s: %s", path, strerror(errno));
 		unlink(tmp);

@@ -57,13 +57,8 @@ enum fs_write_result fs_write_atomic_keep(const char *path, const void *data, si
  * is not an error.  0 or -1 (reason recorded).
  */
 int fs_bury(const char *path, const char *graveyard);
-/*
- * Removes every file in graveyard.  Allocates nothing, so that a child
- * forked from a threaded process may call it.  Returns the count removed.
- */
+/* Removes every file in graveyard.  Returns the count removed. */
 size_t fs_graveyard_empty(const char *graveyard);
-/* Does graveyard hold anything?  (A missing folder holds nothing.) */
-bool fs_graveyard_used(const char *graveyard);
 
 /* Creates path and its missing parents (mode 0755).  0 or -1 (reason recorded). */
 int fs_mkdirs(const char *path);
@@ -78,5 +73,7 @@ int fs_remove(const char *path);
 int fs_remove_tree(const char *path);
 bool fs_is_dir(const char *path);
 bool fs_exists(const char *path);
+/* Is the folder empty, or missing? */
+bool fs_dir_empty(const char *path);
 
 #endif

@@ -126,7 +126,7 @@ TEST(fs_graveyard_keeps_replaced_files)
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/pub/x.html", dir);
 	snprintf(grave, sizeof(grave), "%s/.graveyard", dir);
-	CHECK(!fs_graveyard_used(grave));
+	CHECK(fs_dir_empty(grave));
 	/* A new file: nothing to bury, no graveyard made. */
 	CHECK_INTEQ(fs_write_atomic_keep(path, "first", 5, FS_FIXED_TEMP, grave), FS_WRITE_CHANGED);
 	CHECK(!fs_exists(grave));
@@ -140,7 +140,7 @@ TEST(fs_graveyard_keeps_replaced_files)
 	CHECK(read(fd, old, sizeof(old) - 1) == 5);
 	CHECK_STREQ(old, "first");
 	close(fd);
-	CHECK(fs_graveyard_used(grave));
+	CHECK(!fs_dir_empty(grave));
 	/* No temporary file is left beside the page. */
 	{
 		char tmp[300];
@@ -151,7 +151,7 @@ TEST(fs_graveyard_keeps_replaced_files)
 	CHECK(!fs_exists(path));
 	CHECK_INTEQ(fs_bury(path, grave), 0); /* already gone: not an error */
 	CHECK_INTEQ(fs_graveyard_empty(grave), 2);
-	CHECK(!fs_graveyard_used(grave));
+	CHECK(fs_dir_empty(grave));
 	CHECK(fs_remove_tree(dir) == 0);
 	buf_finish(&b);
 }

@@ -97,7 +97,7 @@ PY
 subject=${mailto#* }
 check "the mailto goes to the sender's address" test "${mailto%% *}" = news@example.org
 printf 'From: r2@example.org\r\nTo: news@example.org\r\nSubject: Re: %s\r\n\r\n\r\n' \
-	"$(echo "$subject" | sed 's/.$/A/')" >"$T/forged.eml"
+	"$(echo "$subject" | sed -E 's/\.A([^.]*)$/.B\1/;t;s/\.[^.]([^.]*)$/.A\1/')" >"$T/forged.eml"
 fails_with "not genuine" tz -C "$S" subscriber unsubscribe-mail "$T/forged.eml"
 check "a forged token removes no one" sh -c "'$TZ_BIN' -C '$S' subscriber list | grep -q r2@example.org"
 printf 'From: r2@example.org\r\nTo: news@example.org\r\nSubject:\r\n %s\r\n\r\n\r\n' "$subject" >"$T/unsub.eml"

@@ -4,8 +4,10 @@
  * by subscriber id, wrapping around), skip those whose domain is over its
  * rate, build their messages, mark them sending in one transaction, hand
  * them to curl; as messages finish, record each outcome at once.  Memory
- * holds one page of rows and the messages in flight, whatever the number
- * of subscribers.
+ * holds one page of rows, at most a page of outcomes not yet recorded and
+ * the messages in flight, whatever the number of subscribers; the store's
+ * connection is narrowed for the run to a small page cache and no memory
+ * map (see lean()), since the run reads each subscriber once.
  */
 #include "mail/newsletter.h"
 
@@ -32,6 +34,14 @@
 #define PAGE 256
 /* Retries never wait longer than this: a message a day late is still worth sending. */
 #define MAX_BACKOFF (6 * 3600)
+/*
+ * SQLite's page cache for the run, in KiB.  The run walks the queue and
+ * the subscribers once, in id order, and touches a few pages at a time
+ * (the current leaves and the b-trees' upper levels); the site's usual
+ * 32 MB cache and 256 MB memory map would instead keep every page it
+ * passed, and grow with the number of readers.
+ */
+#define SEND_CACHE_KIB 1024
 /*
  * An unreachable server is tried this many times (waiting 1, 2, 4... s)
  * before giving up: a relay that restarts is back within that; one that
@@ -163,9 +173,12 @@ struct sender {
 	/* Messages in flight, by slot of this array (tag = index). */
 	struct flight *flights;
 	size_t nflights;
-	/* Outcomes waiting to be recorded. */
+	/* Outcomes waiting to be recorded: at most PAGE skips plus a message per slot. */
 	struct result *results;
 	size_t nresults, capresults;
+	/* The connection's settings before the run, restored after it. */
+	int64_t old_cache, old_mmap;
+	bool lean;
 	int unreachable;   /* rounds in a row that found the server unreachable */
 	bool unreach_seen; /* this round did */
 	bool fatal;
@@ -182,14 +195,17 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+/*
+ * A slot for an outcome.  start_some() stops at PAGE outcomes and they are
+ * recorded before any slot frees, so capresults (PAGE + slots) is never
+ * reached: the array does not grow with the readers.
+ */
 static struct result *new_result(struct sender *sd, int64_t sub_id)
 {
 	struct result *r;
 
-	if (sd->nresults == sd->capresults) {
-		sd->capresults = sd->capresults ? 2 * sd->capresults : 64;
-		sd->results = xreallocarray(sd->results, sd->capresults, sizeof(*sd->results));
-	}
+	if (sd->nresults == sd->capresults)
+		fatal("newsletter: %zu outcomes waiting to be recorded", sd->nresults);
 	r = &sd->results[sd->nresults++];
 	memset(r, 0, sizeof(*r));
 	r->sub_id = sub_id;
@@ -339,7 +355,9 @@ static int fetch(struct sender *sd)
 /*
  * The next row to look at, or NULL when a whole round found nothing to
  * take.  claimed: rows taken but not yet marked sending, which a fetch
- * would return again, so the round ends there rather than wrap.
+ * would return again, so the round ends there rather than wrap; so do
+ * rows skipped but not yet recorded (taking them again would count them
+ * twice, and a queue of nothing but skips would go round for ever).
  */
 static struct row *next_row(struct sender *sd, size_t claimed, int *err)
 {
@@ -354,7 +372,7 @@ static struct row *next_row(struct sender *sd, size_t claimed, int *err)
 		if (sd->npage)
 			continue;
 		/* The end: start again from the first id, unless that round took nothing. */
-		if (claimed || (sd->wrapped && !sd->took_since_wrap))
+		if (claimed || sd->nresults || (sd->wrapped && !sd->took_since_wrap))
 			return NULL;
 		sd->cursor = 0;
 		sd->wrapped = true;
@@ -387,13 +405,14 @@ struct claim {
 };
 
 /*
- * Starts as many messages as slots, rates and the queue allow.  OUT:
+ * Starts as many messages as slots, rates and the queue allow, and settles
+ * the rows that need no message (at most PAGE of them a call).  OUT:
  * *wait_ms, how long until a rate allows the next one (0: not rate-bound).
- * Returns the number started, or -1.
+ * Returns the number of rows started or settled, or -1.
  */
 static int start_some(struct sender *sd, int64_t *wait_ms)
 {
-	size_t want = smtp_free_slots(sd->smtp), k = 0, i;
+	size_t want = smtp_free_slots(sd->smtp), k = 0, i, settled;
 	struct claim *cl = xcalloc(want + 1, sizeof(*cl));
 	int64_t now = mdb_now_ms();
 	int rc = -1, err;
@@ -402,7 +421,7 @@ static int start_some(struct sender *sd, int64_t *wait_ms)
 	bucket_fill(&sd->global, now);
 	for (i = 0; i < sd->mc->ndomains; i++)
 		bucket_fill(&sd->domains[i], now);
-	while (k < want && !stop_requested) {
+	while (k < want && sd->nresults < PAGE && !stop_requested) {
 		struct row *w;
 		struct bucket *db;
 		int got;
@@ -461,6 +480,7 @@ static int start_some(struct sender *sd, int64_t *wait_ms)
 		k++;
 	}
 	/* Skips first, then the claims: both before anything leaves. */
+	settled = sd->nresults;
 	if (flush_results(sd) != 0)
 		goto out;
 	if (k) {
@@ -490,7 +510,7 @@ static int start_some(struct sender *sd, int64_t *wait_ms)
 		                cl[i].msg.n, (void *)(uintptr_t)f) != 0)
 			goto out;
 	}
-	rc = (int)k;
+	rc = (int)(k + settled);
 out:
 	for (i = 0; i < want + 1; i++)
 		buf_finish(&cl[i].msg);
@@ -580,6 +600,62 @@ static int lock_site(const char *dir)
 		return log_fail("another tamizdat newsletter send is running on this site");
 	}
 	return fd;
+}
+
+/* The value of a pragma that returns one number.  0 or -1. */
+static int pragma_get(struct store *s, const char *name, int64_t *out)
+{
+	char sql[64];
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+	if ((st = mdb_prepare(s, sql)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		mdb_fail(s, "newsletter");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Narrows the store's connection for the run: SEND_CACHE_KIB of page
+ * cache and no memory map, so that the pages the run passes over are
+ * not kept (in the heap, or mapped in the process) and its memory does
+ * not grow with the number of readers.  Reads then go through the
+ * kernel's page cache, which costs little for a walk in order.  0 or -1.
+ */
+static int lean(struct sender *sd)
+{
+	char sql[96];
+
+	if (pragma_get(sd->s, "cache_size", &sd->old_cache) != 0 ||
+	    pragma_get(sd->s, "mmap_size", &sd->old_mmap) != 0)
+		return -1;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA mmap_size = 0;",
+	         SEND_CACHE_KIB);
+	if (mdb_exec(sd->s, sql) != STORE_OK)
+		return -1;
+	sd->lean = true;
+	return 0;
+}
+
+/* Gives the connection back as it was (for a caller that goes on using it). */
+static void unlean(struct sender *sd)
+{
+	char sql[128];
+
+	if (!sd->lean)
+		return;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld; PRAGMA mmap_size = %lld;",
+	         (long long)sd->old_cache, (long long)sd->old_mmap);
+	if (mdb_exec(sd->s, sql) != STORE_OK)
+		log_warn("%s", log_reason());
+	sd->lean = false;
 }
 
 static int prepare(struct sender *sd)
@@ -699,7 +775,7 @@ int nl_send(struct nl_ctx *c, const char *site_dir, int64_t issue, const struct 
 	sd.st = st;
 	sd.page_arena = arena_new(0);
 	buf_init(&sd.msg);
-	if (nl_issue_get(sd.s, a, issue, &is) != STORE_OK)
+	if (lean(&sd) != 0 || nl_issue_get(sd.s, a, issue, &is) != STORE_OK)
 		goto out;
 	sd.issue = is.id;
 	sd.list = is.list;
@@ -712,6 +788,8 @@ int nl_send(struct nl_ctx *c, const char *site_dir, int64_t issue, const struct 
 		goto out;
 	sd.nflights = conf.concurrency ? conf.concurrency : 1;
 	sd.flights = xcalloc(sd.nflights, sizeof(*sd.flights));
+	sd.capresults = PAGE + sd.nflights;
+	sd.results = xcalloc(sd.capresults, sizeof(*sd.results));
 	bucket_init(&sd.global, c->mc->rate, mdb_now_ms());
 	for (i = 0; i < c->mc->ndomains; i++)
 		bucket_init(&sd.domains[i], c->mc->domains[i].rate, mdb_now_ms());
@@ -755,6 +833,7 @@ out:
 	sqlite3_finalize(sd.done);
 	sqlite3_finalize(sd.unbounce);
 	nl_digest_free(sd.d);
+	unlean(&sd);
 	free(sd.flights);
 	free(sd.results);
 	buf_finish(&sd.msg);

@@ -148,6 +148,16 @@ struct nl_send_stats {
 	double seconds;
 };
 
+/* Retries never wait longer than this: a message a day late is still worth sending. */
+#define NL_MAX_BACKOFF (6 * 3600)
+
+/*
+ * Seconds to wait after the attempts-th temporary failure of a message
+ * before trying it again: [smtp] retry_delay, doubling with each failure
+ * (retry_delay, 2 retry_delay, 4 retry_delay...), at most NL_MAX_BACKOFF.
+ */
+int64_t nl_retry_delay(const struct mailcfg *mc, int attempts);
+
 /*
  * Sends issue: fills its queue on the first call (every confirmed
  * subscriber of its list), then sends what is queued, at the configured

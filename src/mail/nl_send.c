@@ -32,8 +32,6 @@
 
 /* Rows read at a time: enough to keep any concurrency busy, small enough to be nothing. */
 #define PAGE 256
-/* Retries never wait longer than this: a message a day late is still worth sending. */
-#define MAX_BACKOFF (6 * 3600)
 /*
  * SQLite's page cache for the run, in KiB.  The run walks the queue and
  * the subscribers once, in id order, and touches a few pages at a time
@@ -212,11 +210,11 @@ static struct result *new_result(struct sender *sd, int64_t sub_id)
 	return r;
 }
 
-static int64_t backoff(const struct mailcfg *mc, int attempts)
+int64_t nl_retry_delay(const struct mailcfg *mc, int attempts)
 {
 	double d = (double)mc->retry_delay * pow(2, attempts > 1 ? attempts - 1 : 0);
 
-	return (int64_t)MIN(d, (double)MAX_BACKOFF);
+	return (int64_t)MIN(d, (double)NL_MAX_BACKOFF);
 }
 
 /* Records the outcomes gathered so far, in one transaction.  0 or -1. */
@@ -297,7 +295,7 @@ static void on_done(void *arg, void *tag, const struct smtp_result *res)
 			sd->st->failed++;
 		} else {
 			r->state = NLQ_QUEUED;
-			r->next_try = store_now() + backoff(sd->mc, r->attempts);
+			r->next_try = store_now() + nl_retry_delay(sd->mc, r->attempts);
 		}
 		break;
 	case SMTP_UNREACHABLE:

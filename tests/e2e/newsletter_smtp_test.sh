@@ -4,7 +4,9 @@
 # byte with the login in TAMIZDAT_SMTP_URL, a certificate that is not
 # trusted, no password in error messages; connection reuse within the
 # configured concurrency, the overall rate and a per-domain throttle,
-# measured from the times the server received each message.
+# measured from the times the server received each message; temporary
+# failures (4xx, a connection cut off in DATA) retried with a backoff that
+# doubles, measured from the times the server saw each attempt.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 SMTP_PIDS=""
@@ -47,7 +49,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem
 start_smtp stls --starttls "$T/cert.pem" "$T/key.pem" --auth news:s3cret
 start_smtp tls --tls "$T/cert.pem" "$T/key.pem" --auth news:s3cret
 start_smtp plain
-wait_smtp stls tls plain
+start_smtp retry --reject --drop 2
+wait_smtp stls tls plain retry
 unset TAMIZDAT_SMTP_URL
 
 tz init "$S" --lang en --base-url https://news.example.org/ >/dev/null 2>&1
@@ -166,4 +169,41 @@ check "10 messages to the throttled domain at 5/s take 1.5 s or more ($(span "$T
 	awk "BEGIN { exit !($(span "$T/plain" slow) >= 1.5) }"
 check "the other domain is not held back ($(span "$T/plain" '@example.org'))" \
 	awk "BEGIN { exit !($(span "$T/plain" '@example.org') < 1.0) }"
+
+# ---- temporary failures: retried with backoff --------------------------------
+# retry_delay 2 s, doubling: a retry is due 2 s after a first failure and
+# 4 s after a second.  The queue keeps whole seconds, so at least 1 s and
+# 3 s pass.  Lower bounds only: a loaded machine may retry late, never early.
+export TAMIZDAT_SMTP_URL=smtp://127.0.0.1:$retry_PORT
+sed -i '/^domain_rate = /d; s/^concurrency = .*/concurrency = 4\nretries = 2\nretry_delay = 2/' "$S/tamizdat.ini"
+for r in temp1 flaky1 drop1; do tz -C "$S" -q subscriber add "$r@example.org" --lang en --confirmed; done
+issue "Tried again later"
+check "send with temporary failures settles" tz -C "$S" -q newsletter send
+# attempts RCPT: how many times it was tried, then the seconds between one try and the next.
+attempts() {
+	awk -v r="$1" '$1 == r && $2 != "drop" { t[n++] = $3 }
+		END { printf "%d", n; for (i = 1; i < n; i++) printf " %.2f", t[i] - t[i - 1] }' "$T/retry/attempts"
+}
+at_least() { awk "BEGIN { exit !(${1:-0} >= $2) }"; }
+# A 4xx every time: the first try and two retries, each waiting longer.
+set -- $(attempts temp1@example.org)
+check "a 4xx every time: tried 3 times, once and twice again ($*)" test "$1" = 3
+check "a 4xx: the first retry waited 1 s or more (${2:-none})" at_least "${2:-}" 1.0
+check "a 4xx: the second retry waited 3 s or more (${3:-none})" at_least "${3:-}" 3.0
+tz -C "$S" newsletter status --issue 6 >"$T/st6"
+check "a 4xx every time: failed after the retries" grep -q "failed 1	" "$T/st6"
+check "the queue counts its attempts" \
+	test "$(sqlite3 "$S/tamizdat.db" "SELECT q.attempts || ' ' || q.state FROM nl_queue q JOIN nl_subscriber s ON s.id = q.subscriber_id WHERE q.issue_id = 6 AND s.addr = 'temp1@example.org'")" = "3 3"
+# Cut off twice in DATA, accepted the third time: once, after the same waits.
+set -- $(attempts drop1@example.org)
+check "a dropped connection: tried 3 times ($*)" test "$1" = 3
+check "a dropped connection: cut off twice" test "$(grep -c '^drop1@example.org drop ' "$T/retry/attempts")" = 2
+check "a dropped connection: the first retry waited 1 s or more (${2:-none})" at_least "${2:-}" 1.0
+check "a dropped connection: the second retry waited 3 s or more (${3:-none})" at_least "${3:-}" 3.0
+check "a dropped connection: delivered once" test "$(grep -c '^drop1@example.org ' "$T/retry/log")" = 1
+# Greylisted once: delivered on the first retry, not before.
+set -- $(attempts flaky1@example.org)
+check "greylisting: tried twice ($*)" test "$1" = 2
+check "greylisting: the retry waited 1 s or more (${2:-none})" at_least "${2:-}" 1.0
+check "greylisting: delivered once" test "$(grep -c '^flaky1@example.org ' "$T/retry/log")" = 1
 finish

@@ -7,7 +7,10 @@ usage: smtp_server.py PORT MAILDIR [--reject] [--drop N]
 Every accepted message is written to MAILDIR as NNNNNN.eml, with the
 envelope recipient in an X-Envelope-To line on top, and "RCPT PEERPORT
 TIME" (the client's port tells connections apart; TIME in seconds) is
-appended to MAILDIR/log.  The server prints "ready" once it listens.
+appended to MAILDIR/log.  Every attempt, accepted or not, is appended to
+MAILDIR/attempts as "RCPT REPLY TIME", REPLY being the code given to RCPT
+(250, 451, 550) or "drop" for a message cut off in DATA: the tests read
+the times of retries there.  The server prints "ready" once it listens.
 
 --reject  recipients starting with "perm" get 550, "temp" get 451 (every
           time), "flaky" get 451 the first time and are accepted after.
@@ -39,7 +42,18 @@ class Handler:
         self.n = 0
         self.lock = threading.Lock()
 
+    def attempt(self, rcpt, reply):
+        with self.lock, open(os.path.join(self.maildir, "attempts"), "a") as f:
+            f.write("%s %s %.3f\n" % (rcpt, reply, time.time()))
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.rcpt_reply(address)
+        self.attempt(address, reply[:3])
+        if reply.startswith("250"):
+            envelope.rcpt_tos.append(address)
+        return reply
+
+    def rcpt_reply(self, address):
         local = address.split("@")[0]
         if self.reject:
             if local.startswith("perm"):
@@ -49,7 +63,6 @@ class Handler:
             if local.startswith("flaky") and address not in self.flaky:
                 self.flaky.add(address)
                 return "451 4.7.1 Greylisted, try again later"
-        envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -78,6 +91,7 @@ class DroppingSMTP(SMTP):
             await self.push("354 End data with <CR><LF>.<CR><LF>")
             for _ in range(5):
                 await self._reader.readuntil(b"\r\n")
+            h.attempt(rcpts[0], "drop")
             self.transport.abort()
             return
         await super().smtp_DATA(arg)

@@ -275,6 +275,23 @@ TEST(shown_url_has_no_password)
 	CHECK_STREQ(mailcfg_url_shown(&mc, out, 10), "smtp://ho");
 }
 
+TEST(retries_back_off_doubling)
+{
+	struct mailcfg mc = {0};
+
+	mc.retry_delay = 60;
+	/* Never at once, and longer after each temporary failure. */
+	CHECK(nl_retry_delay(&mc, 1) == 60);
+	CHECK(nl_retry_delay(&mc, 2) == 120);
+	CHECK(nl_retry_delay(&mc, 3) == 240);
+	CHECK(nl_retry_delay(&mc, 6) == 1920);
+	/* Capped: a day late is still worth sending, a week is not a retry. */
+	CHECK(nl_retry_delay(&mc, 10) == NL_MAX_BACKOFF);
+	CHECK(nl_retry_delay(&mc, 100) == NL_MAX_BACKOFF);
+	mc.retry_delay = 2;
+	CHECK(nl_retry_delay(&mc, 1) == 2 && nl_retry_delay(&mc, 2) == 4);
+}
+
 /* n confirmed readers of the weekly list who read only Russian. */
 static void russian_readers(size_t n)
 {
@@ -348,4 +365,4 @@ TEST(sender_memory_is_flat_in_the_readers)
 TESTS(T(each_reader_gets_their_languages), T(nothing_in_their_languages_means_no_mail),
       T(compose_takes_what_is_new_since_the_last_issue), T(a_name_cannot_add_a_header),
       T(message_matches_golden_file), T(queue_status_counts), T(shown_url_has_no_password),
-      T(sender_memory_is_flat_in_the_readers));
+      T(retries_back_off_doubling), T(sender_memory_is_flat_in_the_readers));

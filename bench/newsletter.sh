@@ -6,6 +6,9 @@
 # and MIME, SMTP through libcurl, the queue's bookkeeping.  Reports
 # messages per second and peak memory for each concurrency, and peak
 # memory for a tenth of the readers (memory must not grow with them).
+# Peak memory is the peak RSS (GNU time), which counts mapped files (the
+# program and its libraries: some 16 MiB), and the peak of RssAnon (the
+# heap and stacks), sampled from /proc five times a second.
 #
 #   bench/newsletter.sh [COUNT] [CONCURRENCIES]    default: 100000 "1 2 4 8 16"
 . "$(dirname "$0")/common.sh"
@@ -67,14 +70,29 @@ EOF
 	echo "$s"
 }
 
+# peak_anon PID: the largest RssAnon (KiB) of PID's child while PID runs.
+peak_anon() {
+	max=0
+	while [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do
+		c=$(pgrep -P "$1" | head -n 1)
+		a=$(awk '/^RssAnon:/ { print $2 }' "/proc/${c:-0}/status" 2>/dev/null || true)
+		[ "${a:-0}" -gt "$max" ] && max=$a
+		sleep 0.2
+	done
+	echo "$max"
+}
+
 # send SITE CONCURRENCY: one issue of the 30 articles to every reader.
 send() {
 	sed -i "s/^concurrency = .*/concurrency = $2/" "$1/tamizdat.ini"
 	"$tz" -q -C "$1" newsletter compose --since 2000-01-01 >/dev/null
-	/usr/bin/time -f "%e %M" -o "$out/.time" "$tz" -C "$1" newsletter send 2>"$out/send.log"
+	/usr/bin/time -f "%e %M" -o "$out/.time" "$tz" -C "$1" newsletter send 2>"$out/send.log" &
+	anon=$(peak_anon $!)
+	wait $!
 	set -- "$2" $(cat "$out/.time") "$(grep -o 'sent [0-9]*' "$out/send.log" | cut -d' ' -f2)"
-	printf 'newsletter send, concurrency %2s: %7s messages in %7.2f s = %6.0f messages/s, %4d MiB peak RSS\n' \
-		"$1" "$4" "$2" "$(awk -v n="$4" -v t="$2" 'BEGIN { print n / t }')" "$(($3 / 1024))"
+	printf 'newsletter send, concurrency %2s: %7s messages in %7.2f s = %6.0f messages/s, %4d MiB peak RSS, %4d MiB RssAnon, load %s\n' \
+		"$1" "$4" "$2" "$(awk -v n="$4" -v t="$2" 'BEGIN { print n / t }')" "$(($3 / 1024))" \
+		"$((anon / 1024))" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 i=0

@@ -149,6 +149,13 @@ check "--no-publish writes no page" test ! -f "$S/public/en/quiet/index.html"
 tz -C "$S" -q publish
 check "publish writes it" test -f "$S/public/en/quiet/index.html"
 
+# Libraries only some commands need are loaded by those commands alone.
+printf -- '---\ntitle: "Light"\nlang: en\n---\nB\n' >"$T/light.md"
+LD_DEBUG=files "$TZ_BIN" -C "$S" -q article add "$T/light.md" 2>"$T/ld" >/dev/null
+check "a publish runs" grep -q "file=libsqlite3" "$T/ld"
+check "a publish loads neither GMime, libcurl nor libmicrohttpd" \
+	sh -c "! grep -E 'file=(libgmime|libcurl|libmicrohttpd|libglib)' '$T/ld'"
+
 check "--help works on every command" sh -c "for c in init section article author import export build publish serve demo; do '$TZ_BIN' \$c --help >/dev/null || exit 1; done"
 fails_with "unknown command" tz frobnicate
 finish

@@ -127,7 +127,7 @@ check "redirect points to the new place" contains "$P" '../../../../../en/europe
 tz -C "$S" article history "$id" >"$T/hist"
 # Replaced pages wait in the graveyard for a background `reclaim`.
 i=0
-while [ -n "$(ls -A "$S/.graveyard" 2>/dev/null)" ] && [ $i -lt 100 ]; do
+while [ -n "$(ls -A "$S/.graveyard" 2>/dev/null)" ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done

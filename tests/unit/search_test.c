@@ -5,24 +5,31 @@
  * ranking (a title match beats body matches; recency breaks ties),
  * filters (language, section subtree, author, tag, dates), only published
  * articles found through every status change, bad input (never an error),
- * and the parallel table builder of a rebuild checked with FTS5's
- * integrity-check.
+ * the parallel table builder of a rebuild checked with FTS5's
+ * integrity-check, and /search.json answering the same to many
+ * connections at once as to one at a time and as in process.
  */
 #include "test.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "search/query.h"
 #include "search/search.h"
+#include "search/search_web.h"
 #include "site/site.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "web/http.h"
 
 static char sitedir[64];
 static struct site site;
@@ -541,6 +548,188 @@ TEST(rebuild_in_parallel_tables)
 	close_site();
 }
 
+/* ---- the JSON endpoint under concurrent requests ---------------------- */
+
+/* GETs /search.json?lang=LANG&q=TEXT (lang NULL: none) from the server on port; the body. */
+static int get_json(unsigned port, const char *lang, const char *text, struct buf *body)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct buf req = BUF_INIT, in = BUF_INIT;
+	const unsigned char *p;
+	char chunk[4096];
+	const char *sep;
+	ssize_t n;
+	int fd, rc = -1;
+
+	buf_puts(&req, "GET /search.json?");
+	if (lang)
+		buf_printf(&req, "lang=%s&", lang);
+	buf_puts(&req, "q=");
+	for (p = (const unsigned char *)text; *p; p++)
+		buf_printf(&req, "%%%02X", *p);
+	buf_puts(&req, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		goto out;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    write(fd, req.p, req.n) != (ssize_t)req.n)
+		goto out;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(&in, chunk, (size_t)n);
+	buf_putc(&in, '\0');
+	if (in.n < 12 || strncmp(in.p + 8, " 200", 4) != 0 ||
+	    (sep = strstr(in.p, "\r\n\r\n")) == NULL)
+		goto out;
+	buf_reset(body);
+	buf_puts(body, sep + 4);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	buf_finish(&req);
+	buf_finish(&in);
+	return rc;
+}
+
+struct jq {
+	const char *lang, *text;
+};
+
+static const struct jq jqs[] = {
+        {"ru", "война"},
+        {"ru", "переговоры -мир"},
+        {"ru", "\"рабочие строят\""},
+        {"uk", "війна"},
+        {"uk", "профспілк*"},
+        {"en", "negotiations"},
+        {"en", "strike OR miners"},
+        {"en", "strike section:europe"},
+        {"fr", "négociations"},
+        {"fr", "grève author:anna-petrova"},
+        {NULL, "strike lang:all"},
+        {"en", "zzzz-nothing"},
+        {"en", ""},
+        {"ru", "\"unbalanced"},
+};
+
+struct client {
+	unsigned port;
+	size_t first; /* each client its own order */
+	struct buf *want;
+	int mismatches;
+};
+
+static void *client_main(void *arg)
+{
+	struct client *c = arg;
+	struct buf got = BUF_INIT;
+	size_t round, k, i;
+
+	for (round = 0; round < 3; round++)
+		for (k = 0; k < NELEM(jqs); k++) {
+			i = (c->first + k) % NELEM(jqs);
+			if (get_json(c->port, jqs[i].lang, jqs[i].text, &got) != 0 ||
+			    got.n != c->want[i].n || memcmp(got.p, c->want[i].p, got.n) != 0) {
+				fprintf(stderr, "client %zu, %s: got %.*s\n", c->first, jqs[i].text,
+				        (int)got.n, got.p ? got.p : "");
+				c->mismatches++;
+			}
+		}
+	buf_finish(&got);
+	return NULL;
+}
+
+/*
+ * The server's workers each take a pooled read-only connection: answers
+ * given to six clients at once are those given to one at a time, and
+ * those of the site's own connection in process.
+ */
+TEST(concurrent_queries_answer_as_serial_ones)
+{
+	static const char *const langs[] = {"ru", "uk", "en", "fr"};
+	static const char *const words[] = {"война войны войной переговоры рабочие строят мир",
+	                                    "війна війни профспілки профспілкою переговори",
+	                                    "strike strikes miners negotiations teachers peace",
+	                                    "grève grèves négociations travailleurs paix"};
+	struct buf want[NELEM(jqs)], body = BUF_INIT;
+	struct client cl[6];
+	pthread_t th[6];
+	struct search_web *w;
+	struct http_route routes[8];
+	struct http_config cfg = {0};
+	struct http_server *srv;
+	size_t i, j, k;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	for (i = 0; i < 80; i++) {
+		char t[96];
+		struct buf b = BUF_INIT;
+		j = i % NELEM(langs);
+		snprintf(t, sizeof(t), "%s %zu", i % 3 ? "Report" : words[j], i);
+		/* Long bodies with the words late in them: snippets from deep inside. */
+		for (k = 0; k < 40 + i * 7 % 300; k++)
+			buf_printf(&b, "filler%zu ", (i + k) % 97);
+		buf_puts(&b, words[j]);
+		buf_printf(&b, " filler%zu.", i);
+		add(&(struct spec){.lang = langs[j],
+		                   .section = i % 2 ? "europe/east" : "asia",
+		                   .title = t,
+		                   .body = b.p,
+		                   .date = 1600000000 + (int64_t)(i % 10) * 86400});
+		buf_finish(&b);
+	}
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+
+	/* In process, on the site's own connection. */
+	for (i = 0; i < NELEM(jqs); i++) {
+		struct arena *a = arena_new(0);
+		struct search_opts o = {
+		        .lang = jqs[i].lang, .limit = SEARCH_WEB_PAGE, .marks = true};
+		struct search_page p;
+		want[i] = (struct buf)BUF_INIT;
+		CHECK_INTEQ(
+		        search_web_query(&site, site.store, site.search, a, jqs[i].text, &o, &p),
+		        0);
+		search_web_json(&site, a, jqs[i].text, &o, &p, &want[i]);
+		arena_free(a);
+	}
+	CHECK(strstr(want[0].p, "\"total\":20,") != NULL);
+	CHECK(strstr(want[5].p, "<mark>negotiations</mark>") != NULL);
+
+	w = search_web_new(&site);
+	cfg.root = site.public_dir;
+	cfg.routes = routes;
+	cfg.nroutes = search_web_routes(w, routes, NELEM(routes));
+	cfg.threads = 4;
+	cfg.quiet = true;
+	srv = http_server_start(&cfg);
+	CHECK(srv != NULL);
+	/* One at a time. */
+	for (i = 0; i < NELEM(jqs); i++) {
+		CHECK_INTEQ(get_json(http_server_port(srv), jqs[i].lang, jqs[i].text, &body), 0);
+		if (strcmp(body.p, want[i].p) != 0)
+			fprintf(stderr, "%s:\n  server:     %s  in process: %s", jqs[i].text,
+			        body.p, want[i].p);
+		CHECK_STREQ(body.p, want[i].p);
+	}
+	/* Six at once, each in its own order. */
+	for (i = 0; i < NELEM(cl); i++) {
+		cl[i] = (struct client){http_server_port(srv), i * 5, want, 0};
+		CHECK_INTEQ(pthread_create(&th[i], NULL, client_main, &cl[i]), 0);
+	}
+	for (i = 0; i < NELEM(cl); i++)
+		pthread_join(th[i], NULL);
+	http_server_stop(srv);
+	search_web_free(w);
+	for (i = 0; i < NELEM(cl); i++)
+		CHECK_INTEQ(cl[i].mismatches, 0);
+	for (i = 0; i < NELEM(jqs); i++)
+		buf_finish(&want[i]);
+	buf_finish(&body);
+	close_site();
+}
+
 TESTS(T(morphology_per_language), T(title_match_beats_body_match), T(query_language_and_filters),
       T(only_published_articles_are_found), T(bad_input_is_never_an_error),
-      T(rebuild_in_parallel_tables))
+      T(rebuild_in_parallel_tables), T(concurrent_queries_answer_as_serial_ones))

@@ -23,6 +23,7 @@
 
 #include "search/query.h"
 #include "search/search.h"
+#include "search/search_int.h"
 #include "search/search_web.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -548,6 +549,61 @@ TEST(rebuild_in_parallel_tables)
 	close_site();
 }
 
+/*
+ * The ranking reads the column sizes from the %_docsize record it is
+ * given (tz_rank's third argument) instead of asking FTS5: on columns of
+ * 1-, 2- and 3-byte sizes every row must rank as with FTS5's sizes, and a
+ * record that is not one gives way to them.
+ */
+TEST(rank_with_docsize_record_as_with_fts5)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct buf body = BUF_INIT;
+	struct search_rank r1, r2, r3;
+	size_t i, k, rows = 0;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	for (i = 0; i < 12; i++) {
+		char t[64];
+		buf_reset(&body);
+		/* 3 to 24,000 words: sizes of one, two and three varint bytes. */
+		for (k = 0; k < 3 + i * i * i * 14; k++)
+			buf_printf(&body, "%s%zu ", k % 50 ? "filler" : "strike", k % 7);
+		buf_puts(&body, "strike.");
+		snprintf(t, sizeof(t), "%s %zu", i % 2 ? "Strike" : "Report", i);
+		add(&(struct spec){.lang = "en", .title = t, .body = body.p});
+	}
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+	db = store_db(site.store);
+	CHECK_INTEQ(sqlite3_prepare_v2(db,
+	                               "SELECT f.rowid, tz_rank(search_fts_en, ?1, z.sz), "
+	                               "tz_rank(search_fts_en, ?2), "
+	                               "tz_rank(search_fts_en, ?3, x'01') "
+	                               "FROM search_fts_en f "
+	                               "LEFT JOIN search_fts_en_docsize z ON z.id = f.rowid "
+	                               "WHERE search_fts_en MATCH 'strike'",
+	                               -1, &st, NULL),
+	            SQLITE_OK);
+	search_rank_init(&r1);
+	search_rank_init(&r2);
+	search_rank_init(&r3);
+	sqlite3_bind_pointer(st, 1, &r1, SEARCH_RANK_PTR, NULL);
+	sqlite3_bind_pointer(st, 2, &r2, SEARCH_RANK_PTR, NULL);
+	sqlite3_bind_pointer(st, 3, &r3, SEARCH_RANK_PTR, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		CHECK_INTEQ(sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+		CHECK_INTEQ(sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 2));
+		rows++;
+	}
+	CHECK_INTEQ(sqlite3_finalize(st), SQLITE_OK);
+	CHECK_INTEQ(rows, 12);
+	CHECK_INTEQ(r1.count, 12);
+	buf_finish(&body);
+	close_site();
+}
+
 /* ---- the JSON endpoint under concurrent requests ---------------------- */
 
 /* GETs /search.json?lang=LANG&q=TEXT (lang NULL: none) from the server on port; the body. */
@@ -732,4 +788,5 @@ TEST(concurrent_queries_answer_as_serial_ones)
 
 TESTS(T(morphology_per_language), T(title_match_beats_body_match), T(query_language_and_filters),
       T(only_published_articles_are_found), T(bad_input_is_never_an_error),
-      T(rebuild_in_parallel_tables), T(concurrent_queries_answer_as_serial_ones))
+      T(rebuild_in_parallel_tables), T(rank_with_docsize_record_as_with_fts5),
+      T(concurrent_queries_answer_as_serial_ones))

@@ -4,6 +4,7 @@
 #
 #   bench/search.sh [COUNT] [SECONDS]     default: 100000 articles, 20 s of wrk
 #   bench/search.sh 10000 10              a quicker run
+#   SEARCH_REINDEX=no bench/search.sh ... the queries again on the index as it is
 #
 # On a site of COUNT articles from ../shared/bench/gen_corpus.py (import
 # with indexing, then a full build, each timed): `tamizdat reindex` alone,
@@ -29,7 +30,9 @@ if [ ! -f "$site/.done" ]; then
 	timed "full build ($count)" "$tz" -q -C "$site" build
 	touch "$site/.done"
 fi
-timed "tamizdat reindex alone ($count)" "$tz" -q -C "$site" reindex
+if [ "${SEARCH_REINDEX:-yes}" != no ]; then
+	timed "tamizdat reindex alone ($count)" "$tz" -q -C "$site" reindex
+fi
 size=$(sqlite3 "$site/tamizdat.db" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'")
 all=$(stat -c %s "$site/tamizdat.db")
 printf 'index size: %.1f MiB (store %.1f MiB)\n' "$(echo "$size / 1048576" | bc -l)" \

@@ -604,6 +604,53 @@ TEST(rank_with_docsize_record_as_with_fts5)
 	close_site();
 }
 
+/*
+ * A prefix query's hits get their marks from one statement over their
+ * rowid range (search_run.c, marks_range()); one hit at a time they get
+ * them from a statement each.  Both must mark the same words.
+ */
+TEST(prefix_marks_as_one_by_one)
+{
+	static const char *const forms[] = {"negotiation", "negotiations", "negotiating",
+	                                    "Negotiator", "negotiated"};
+	struct arena *a = arena_new(0);
+	struct search_result all, one;
+	struct query q;
+	size_t i, k;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	for (i = 0; i < 14; i++) {
+		char t[64];
+		struct buf b = BUF_INIT;
+		for (k = 0; k < i * 9; k++)
+			buf_printf(&b, "word%zu ", k);
+		buf_printf(&b, "the %s went on, %s again.", forms[i % 5], forms[(i + 2) % 5]);
+		snprintf(t, sizeof(t), "%s %zu", i % 3 ? "Report" : forms[i % 5], i);
+		add(&(struct spec){.lang = i % 4 ? "en" : "fr", .title = t, .body = b.p});
+		buf_finish(&b);
+	}
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+	query_parse(a, "negotiat*", strlen("negotiat*"), &q);
+	{
+		struct search_opts o = {.limit = 10, .marks = true};
+		CHECK_INTEQ(search_run(site.search, a, &q, &o, &all), 0);
+	}
+	CHECK_INTEQ(all.total, 14);
+	CHECK_INTEQ(all.nhits, 10);
+	for (i = 0; i < all.nhits; i++) {
+		struct search_opts o = {.offset = i, .limit = 1, .marks = true};
+		CHECK_INTEQ(search_run(site.search, a, &q, &o, &one), 0);
+		CHECK_INTEQ(one.nhits, 1);
+		CHECK_INTEQ(one.hits[0].id, all.hits[i].id);
+		CHECK_STREQ(one.hits[0].title, all.hits[i].title);
+		CHECK_STREQ(one.hits[0].snippet, all.hits[i].snippet);
+		CHECK(strchr(all.hits[i].snippet, SEARCH_MARK_ON) != NULL);
+	}
+	arena_free(a);
+	close_site();
+}
+
 /* ---- the JSON endpoint under concurrent requests ---------------------- */
 
 /* GETs /search.json?lang=LANG&q=TEXT (lang NULL: none) from the server on port; the body. */
@@ -789,4 +836,4 @@ TEST(concurrent_queries_answer_as_serial_ones)
 TESTS(T(morphology_per_language), T(title_match_beats_body_match), T(query_language_and_filters),
       T(only_published_articles_are_found), T(bad_input_is_never_an_error),
       T(rebuild_in_parallel_tables), T(rank_with_docsize_record_as_with_fts5),
-      T(concurrent_queries_answer_as_serial_ones))
+      T(prefix_marks_as_one_by_one), T(concurrent_queries_answer_as_serial_ones))

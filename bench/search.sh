@@ -4,13 +4,15 @@
 #
 #   bench/search.sh [COUNT] [SECONDS]     default: 100000 articles, 20 s of wrk
 #   bench/search.sh 10000 10              a quicker run
+#   SEARCH_REINDEX=no bench/search.sh ... the queries again on the index as it is
 #
 # On a site of COUNT articles from ../shared/bench/gen_corpus.py (import
 # with indexing, then a full build, each timed): `tamizdat reindex` alone,
 # the index's size (dbstat), then 1,000 fixed queries across en, fr, ru and
 # uk (words from the corpus's titles: one or two words, some "phrases",
 # some prefix*) in-process through bench/search_bench (p50/p99), the same
-# with the baseline, and over HTTP: `tamizdat serve` and
+# with the baseline, and over HTTP: `tamizdat serve`, then the baseline
+# served by bench/search_bench --serve-baseline, each with
 # `wrk -t2 -c64 --latency` rotating over /search.json?q=... (p50/p99).
 . "$(dirname "$0")/common.sh"
 count=${1:-100000}
@@ -28,7 +30,9 @@ if [ ! -f "$site/.done" ]; then
 	timed "full build ($count)" "$tz" -q -C "$site" build
 	touch "$site/.done"
 fi
-timed "tamizdat reindex alone ($count)" "$tz" -q -C "$site" reindex
+if [ "${SEARCH_REINDEX:-yes}" != no ]; then
+	timed "tamizdat reindex alone ($count)" "$tz" -q -C "$site" reindex
+fi
 size=$(sqlite3 "$site/tamizdat.db" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%'")
 all=$(stat -c %s "$site/tamizdat.db")
 printf 'index size: %.1f MiB (store %.1f MiB)\n' "$(echo "$size / 1048576" | bc -l)" \
@@ -69,13 +73,9 @@ PY
 "$bench" "$site" "$q"
 "$bench" "$site" "$q" --baseline
 
-# Over HTTP: wrk rotating over the same queries.
-port=18391
-"$tz" -q -C "$site" serve --port $port >/dev/null 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null' EXIT
-i=0
-until curl -s -o /dev/null "http://127.0.0.1:$port/" || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+# Over HTTP: wrk rotating over the same queries, tamizdat then the
+# baseline (bench/search_bench --serve-baseline: plain FTS5 behind the same
+# server module, one pooled connection per worker), the same way each.
 cat >"$out/search.lua" <<LUA
 local qs = {}
 for line in io.lines("$q") do
@@ -89,9 +89,39 @@ request = function()
 	return wrk.format("GET", qs[i])
 end
 LUA
-# Warm up (each worker's connection loads its stemmers once), then measure.
-wrk -t2 -c64 -d3s -s "$out/search.lua" "http://127.0.0.1:$port" >/dev/null
-wrk -t2 -c64 -d"${secs}s" --latency -s "$out/search.lua" "http://127.0.0.1:$port" >"$out/search-wrk.txt"
-awk '/Requests\/sec/ { r = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 }
-	END { printf "tamizdat over HTTP (wrk -c64)      p50 %s  p99 %s  %s req/s\n", p50, p99, r }' \
-	"$out/search-wrk.txt"
+port=18391
+pid=
+trap '[ -z "$pid" ] || kill $pid 2>/dev/null; rm -f "$site/baseline.db"' EXIT
+# over_http LABEL WRK-OUTPUT COMMAND...: starts the server COMMAND on $port,
+# warms it up (each worker's connection loads its stemmers once), measures.
+over_http() {
+	label=$1 res=$2
+	shift 2
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	until curl -s -o /dev/null "http://127.0.0.1:$port/search.json" || [ $i -gt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	w=
+	for l in en fr ru uk en fr ru uk; do
+		curl -s -o /dev/null "http://127.0.0.1:$port/search.json?lang=$l&q=a*" &
+		w="$w $!"
+	done
+	wait $w
+	wrk -t2 -c64 -d3s -s "$out/search.lua" "http://127.0.0.1:$port" >/dev/null
+	# wrk leaves answers slower than its timeout (2 s) out of the latencies: wait longer.
+	wrk -t2 -c64 -d"${secs}s" --timeout 30s --latency -s "$out/search.lua" \
+		"http://127.0.0.1:$port" >"$res"
+	kill $pid
+	wait $pid 2>/dev/null || true
+	pid=
+	awk -v label="$label" '/Requests\/sec/ { r = $2 } / 50%/ { p50 = $2 } / 99%/ { p99 = $2 }
+		/Non-2xx|Socket errors/ { err = err " (" $0 ")" }
+		END { printf "%-34s p50 %s  p99 %s  %s req/s%s\n", label, p50, p99, r, err }' "$res"
+}
+over_http "tamizdat over HTTP (wrk -c64)" "$out/search-wrk.txt" \
+	"$tz" -q -C "$site" serve --port $port
+over_http "baseline over HTTP (wrk -c64)" "$out/search-wrk-baseline.txt" \
+	"$bench" "$site" --serve-baseline $port

@@ -261,13 +261,6 @@ static int emit(struct ftstok *t, int reason, const struct word *w, void *ctx, f
 			        (int)w->end);
 		return rc;
 	}
-	/*
-	 * Auxiliary functions (highlight, snippet) only count positions and
-	 * read offsets: one token per word, at the same position as the
-	 * document's, without the cost of stemming.
-	 */
-	if (reason == FTS5_TOKENIZE_AUX)
-		return fn(ctx, 0, s.p, (int)s.n, (int)w->start, (int)w->end);
 	if (w->letters && !w->truncated)
 		nkeys = word_keys(t, w, keys);
 	if (nkeys == 0)
@@ -285,6 +278,86 @@ static int emit(struct ftstok *t, int reason, const struct word *w, void *ctx, f
 	return SQLITE_OK;
 }
 
+/*
+ * Whether the word text[start, end) -- letters, digits, marks and
+ * apostrophes -- is a French elided word, lowered as ftstok_run() does.
+ */
+static bool elided_text(const char *text, size_t start, size_t end)
+{
+	struct word w;
+	enum fold_class c;
+	uint32_t cp;
+	size_t i = start;
+
+	memset(&w, 0, sizeof(w));
+	while (i < end) {
+		cp = fold_decode(text, end, &i);
+		c = fold_class(cp);
+		if (c == FOLD_LETTER || c == FOLD_DIGIT)
+			append(&w, cp);
+		else if (c == FOLD_APOSTROPHE)
+			append(&w, '\'');
+	}
+	return elided(&w);
+}
+
+/*
+ * FTS5_TOKENIZE_AUX: the words of ftstok_run(), by the same rules, each
+ * given as written (cut to FTSTOK_TOKEN_MAX on a character) and without
+ * lowering or folding: highlight and snippet functions only count the
+ * positions and read the offsets, and a snippet deep in a long article
+ * tokenizes everything before it.  A word always gives exactly one
+ * token in every mode, so the positions are the document's.
+ */
+static int run_aux(const struct ftstok *t, const char *text, size_t len, void *ctx,
+                   ftstok_token_fn fn)
+{
+	size_t i = 0, j, k, start, end, n;
+	enum fold_class c;
+	bool after_letter;
+	int rc;
+
+	while (i < len) {
+		start = i;
+		c = fold_class(fold_decode(text, len, &i));
+		if (c != FOLD_LETTER && c != FOLD_DIGIT)
+			continue;
+		after_letter = c == FOLD_LETTER;
+		end = i;
+		while (i < len) {
+			j = i;
+			c = fold_class(fold_decode(text, len, &j));
+			if (c == FOLD_LETTER || c == FOLD_DIGIT) {
+				after_letter = c == FOLD_LETTER;
+			} else if (c == FOLD_MARK) {
+				/* part of the word's bytes */
+			} else if (c == FOLD_APOSTROPHE && after_letter && j < len) {
+				k = j;
+				if (fold_class(fold_decode(text, len, &k)) != FOLD_LETTER)
+					break;
+				if (t->french && elided_text(text, start, i))
+					break;
+				after_letter = false;
+			} else {
+				break;
+			}
+			i = j;
+			end = j;
+		}
+		n = end - start;
+		if (n > FTSTOK_TOKEN_MAX) {
+			/* The bytes of a word are whole characters: back up to one's start. */
+			n = FTSTOK_TOKEN_MAX;
+			while (n > 0 && ((unsigned char)text[start + n] & 0xC0) == 0x80)
+				n--;
+		}
+		rc = fn(ctx, 0, text + start, (int)n, (int)start, (int)end);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
 int ftstok_run(struct ftstok *t, int reason, const char *text, int n, void *ctx, ftstok_token_fn fn)
 {
 	size_t len = n > 0 ? (size_t)n : 0, i = 0, j, k;
@@ -293,6 +366,8 @@ int ftstok_run(struct ftstok *t, int reason, const char *text, int n, void *ctx,
 	uint32_t cp;
 	int rc;
 
+	if (reason == FTS5_TOKENIZE_AUX)
+		return run_aux(t, text, len, ctx, fn);
 	while (i < len) {
 		w.start = i;
 		cp = fold_decode(text, len, &i);
@@ -413,7 +488,8 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
 	if (flags == FTS5_TOKENIZE_DOCUMENT && replay_n > 0 && n >= 0)
 		for (i = 0; i < replay_n; i++)
 			if (replay_tapes[i].n == (size_t)n &&
-			    (replay_tapes[i].text == text || memcmp(replay_tapes[i].text, text, (size_t)n) == 0))
+			    (replay_tapes[i].text == text ||
+			     memcmp(replay_tapes[i].text, text, (size_t)n) == 0))
 				return play(&replay_tapes[i], ctx, token);
 	return ftstok_run((struct ftstok *)p, flags, text, n, ctx, token);
 }

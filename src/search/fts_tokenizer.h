@@ -34,10 +34,12 @@
  * "=word" alone.
  *
  * For FTS5_TOKENIZE_AUX (what highlight(), snippet() and the search
- * page's own auxiliary functions ask for) each word gives its folded
- * surface form alone, unstemmed: those functions only count positions
- * and read offsets, and stemming a whole article for a snippet would cost
- * more than the query.
+ * page's own auxiliary functions ask for) each word gives one token, the
+ * word as written (its bytes, cut to FTSTOK_TOKEN_MAX on a character),
+ * neither folded nor stemmed: those functions only count positions and
+ * read offsets, and a snippet from the end of a long article tokenizes
+ * all of it, so this is the cheapest reading that keeps the document's
+ * positions.
  *
  * Words: runs of letters and digits; an apostrophe (' ’ ‘ ʼ, all read as ')
  * between two letters stays inside the word (Ukrainian пам'ять), except

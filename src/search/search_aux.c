@@ -93,10 +93,46 @@ static int rank_prepare(const Fts5ExtensionApi *api, Fts5Context *fts, struct se
 	return SQLITE_OK;
 }
 
+/*
+ * The column sizes of a row from its %_docsize record: one SQLite varint
+ * per column, exactly as FTS5 stores and decodes them.  false if the
+ * record is not that (missing, another layout): then ask FTS5.
+ */
+static bool docsize(sqlite3_value *v, int len[SEARCH_NCOLS])
+{
+	const unsigned char *p;
+	int n, off = 0, c, k;
+	uint64_t x;
+
+	if (v == NULL || sqlite3_value_type(v) != SQLITE_BLOB)
+		return false;
+	p = sqlite3_value_blob(v);
+	n = sqlite3_value_bytes(v);
+	for (c = 0; c < SEARCH_NCOLS; c++) {
+		x = 0;
+		for (k = 0; k < 9; k++) {
+			if (off >= n)
+				return false;
+			if (k == 8) {
+				x = x << 8 | p[off++];
+				break;
+			}
+			x = x << 7 | (p[off] & 0x7F);
+			if (!(p[off++] & 0x80))
+				break;
+		}
+		if (x > INT32_MAX)
+			return false;
+		len[c] = (int)x;
+	}
+	return off == n;
+}
+
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
                     int nval, sqlite3_value **val)
 {
-	struct search_rank *r = nval == 1 ? sqlite3_value_pointer(val[0], SEARCH_RANK_PTR) : NULL;
+	struct search_rank *r =
+	        nval == 1 || nval == 2 ? sqlite3_value_pointer(val[0], SEARCH_RANK_PTR) : NULL;
 	int len[SEARCH_NCOLS], tf[SEARCH_NCOLS];
 	Fts5PhraseIter it;
 	double score = 0;
@@ -111,11 +147,12 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		return;
 	}
 	r->count++;
-	for (c = 0; c < SEARCH_NCOLS; c++)
-		if ((rc = api->xColumnSize(fts, c, &len[c])) != SQLITE_OK) {
-			sqlite3_result_error_code(ctx, rc);
-			return;
-		}
+	if (nval < 2 || !docsize(val[1], len))
+		for (c = 0; c < SEARCH_NCOLS; c++)
+			if ((rc = api->xColumnSize(fts, c, &len[c])) != SQLITE_OK) {
+				sqlite3_result_error_code(ctx, rc);
+				return;
+			}
 	for (i = 0; i < r->nphrase; i++) {
 		memset(tf, 0, sizeof(tf));
 		if ((rc = api->xPhraseFirst(fts, i, &it, &col, &off)) != SQLITE_OK) {

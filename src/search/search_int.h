@@ -108,8 +108,10 @@ int search_build(struct search *s, const int64_t *ids, size_t n, struct progress
 
 /* ---- auxiliary functions (search_aux.c) --------------------------
  *
- *	tz_rank(T, ctx)            rank (lower first): -bucket of the
- *	                           weighted per-column BM25 score
+ *	tz_rank(T, ctx[, sz])      rank (lower first): -bucket of the
+ *	                           weighted per-column BM25 score; sz, the
+ *	                           row's T_docsize.sz, saves asking FTS5
+ *	                           for the column sizes
  *	tz_highlight(T, col)       the column with matches marked
  *	tz_snippet(T, width, col...)  about width words around the best
  *	                           matches of the first column that has one

@@ -252,6 +252,113 @@ TEST(callback_error_stops)
 	ftstok_free(t);
 }
 
+#define AUX FTS5_TOKENIZE_AUX
+
+TEST(aux_gives_words_as_written)
+{
+	CHECK_TOKENS("fr", AUX, "L’Élection, d'une «Négociation» aujourd'hui",
+	             "L Élection d une Négociation aujourd'hui");
+	CHECK_TOKENS("uk", AUX, "Пам’ять соціал-демократів", "Пам’ять соціал демократів");
+	CHECK_TOKENS("ru", AUX, "во\xcc\x81йна\xff!", "во\xcc\x81йна");
+}
+
+/* Each position's first token: its offsets, as "start-end " entries. */
+static int spans(void *ctx, int flags, const char *tok, int ntok, int start, int end)
+{
+	struct buf *out = ctx;
+
+	(void)tok;
+	(void)ntok;
+	if (!(flags & FTS5_TOKEN_COLOCATED))
+		buf_printf(out, "%d-%d ", start, end);
+	return SQLITE_OK;
+}
+
+/*
+ * Highlights and snippets count positions in AUX mode: its words must be
+ * the document's, whatever the text.  Random texts of the pieces where
+ * the rules differ: apostrophes of every kind, French elision, marks,
+ * soft hyphens, digits, hyphens, invalid bytes, İ (lowered to ASCII),
+ * long words.
+ */
+TEST(aux_positions_are_the_documents)
+{
+	static const char *const pieces[] = {
+	        "a",
+	        "Z",
+	        "é",
+	        "ж",
+	        "Ї",
+	        "İ",
+	        "7",
+	        " ",
+	        "-",
+	        "'",
+	        "’",
+	        "ʼ",
+	        "‘",
+	        "\xcc\x81",
+	        "\xc2\xad",
+	        "\xff",
+	        "\xe2\x82",
+	        "l'",
+	        "qu",
+	        "d’",
+	        "c'",
+	        "jusqu",
+	        "Quoiqu'",
+	        "ü",
+	        "ß",
+	        "«",
+	        "…",
+	        "\n",
+	        "ы",
+	        "\xe2\x80\x8d",
+	        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	};
+	static const char *const settings[] = {"en", "fr", "ru", "uk", "auto", "none", "fr en"};
+	unsigned seed = 12345;
+	size_t s, round, k;
+
+	for (s = 0; s < NELEM(settings); s++) {
+		const char *argv[2];
+		char a[16], *sp;
+		int argc = 1;
+		struct ftstok *t;
+
+		snprintf(a, sizeof(a), "%s", settings[s]);
+		argv[0] = a;
+		if ((sp = strchr(a, ' ')) != NULL) {
+			*sp = '\0';
+			argv[argc++] = sp + 1;
+		}
+		t = ftstok_new(argv, argc);
+		CHECK(t != NULL);
+		for (round = 0; round < 300; round++) {
+			struct buf text = BUF_INIT, doc = BUF_INIT, aux = BUF_INIT;
+			size_t n = 1 + (seed = seed * 1103515245u + 12345u) % 40;
+			for (k = 0; k < n; k++) {
+				seed = seed * 1103515245u + 12345u;
+				buf_puts(&text, pieces[(seed >> 8) % NELEM(pieces)]);
+			}
+			buf_putc(&text, '\0');
+			text.n--;
+			ftstok_run(t, DOC, text.p, (int)text.n, &doc, spans);
+			ftstok_run(t, AUX, text.p, (int)text.n, &aux, spans);
+			buf_putc(&doc, '\0');
+			buf_putc(&aux, '\0');
+			if (strcmp(doc.p, aux.p) != 0)
+				fprintf(stderr, "%s: \"%s\"\n  document: %s\n  aux:      %s\n",
+				        settings[s], text.p, doc.p, aux.p);
+			CHECK_STREQ(aux.p, doc.p);
+			buf_finish(&text);
+			buf_finish(&doc);
+			buf_finish(&aux);
+		}
+		ftstok_free(t);
+	}
+}
+
 /* End to end: an in-memory database with the tokenizer registered. */
 
 static sqlite3 *open_db(void)
@@ -683,6 +790,7 @@ TESTS(T(document_gets_stems_and_surface_forms), T(query_gets_stems_only),
       T(offsets_point_at_the_word), T(invalid_utf8_separates_words),
       T(long_words_cut_on_a_character), T(french_elision_split_when_french_is_on),
       T(script_picks_languages_in_auto_mode), T(bad_arguments_rejected), T(callback_error_stops),
+      T(aux_gives_words_as_written), T(aux_positions_are_the_documents),
       T(fts5_russian_stems_match), T(fts5_ukrainian_stems_match),
       T(fts5_french_and_english_stems_match), T(fts5_prefix_queries), T(fts5_phrase_queries),
       T(fts5_bm25_and_highlight), T(fts5_one_table_for_all_languages),

@@ -5,24 +5,32 @@
  * ranking (a title match beats body matches; recency breaks ties),
  * filters (language, section subtree, author, tag, dates), only published
  * articles found through every status change, bad input (never an error),
- * and the parallel table builder of a rebuild checked with FTS5's
- * integrity-check.
+ * the parallel table builder of a rebuild checked with FTS5's
+ * integrity-check, and /search.json answering the same to many
+ * connections at once as to one at a time and as in process.
  */
 #include "test.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "search/query.h"
 #include "search/search.h"
+#include "search/search_int.h"
+#include "search/search_web.h"
 #include "site/site.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "web/http.h"
 
 static char sitedir[64];
 static struct site site;
@@ -541,6 +549,291 @@ TEST(rebuild_in_parallel_tables)
 	close_site();
 }
 
+/*
+ * The ranking reads the column sizes from the %_docsize record it is
+ * given (tz_rank's third argument) instead of asking FTS5: on columns of
+ * 1-, 2- and 3-byte sizes every row must rank as with FTS5's sizes, and a
+ * record that is not one gives way to them.
+ */
+TEST(rank_with_docsize_record_as_with_fts5)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct buf body = BUF_INIT;
+	struct search_rank r1, r2, r3;
+	size_t i, k, rows = 0;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	for (i = 0; i < 12; i++) {
+		char t[64];
+		buf_reset(&body);
+		/* 3 to 24,000 words: sizes of one, two and three varint bytes. */
+		for (k = 0; k < 3 + i * i * i * 14; k++)
+			buf_printf(&body, "%s%zu ", k % 50 ? "filler" : "strike", k % 7);
+		buf_puts(&body, "strike.");
+		snprintf(t, sizeof(t), "%s %zu", i % 2 ? "Strike" : "Report", i);
+		add(&(struct spec){.lang = "en", .title = t, .body = body.p});
+	}
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+	db = store_db(site.store);
+	CHECK_INTEQ(sqlite3_prepare_v2(db,
+	                               "SELECT f.rowid, tz_rank(search_fts_en, ?1, z.sz), "
+	                               "tz_rank(search_fts_en, ?2), "
+	                               "tz_rank(search_fts_en, ?3, x'01') "
+	                               "FROM search_fts_en f "
+	                               "LEFT JOIN search_fts_en_docsize z ON z.id = f.rowid "
+	                               "WHERE search_fts_en MATCH 'strike'",
+	                               -1, &st, NULL),
+	            SQLITE_OK);
+	search_rank_init(&r1);
+	search_rank_init(&r2);
+	search_rank_init(&r3);
+	sqlite3_bind_pointer(st, 1, &r1, SEARCH_RANK_PTR, NULL);
+	sqlite3_bind_pointer(st, 2, &r2, SEARCH_RANK_PTR, NULL);
+	sqlite3_bind_pointer(st, 3, &r3, SEARCH_RANK_PTR, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		CHECK_INTEQ(sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+		CHECK_INTEQ(sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 2));
+		rows++;
+	}
+	CHECK_INTEQ(sqlite3_finalize(st), SQLITE_OK);
+	CHECK_INTEQ(rows, 12);
+	CHECK_INTEQ(r1.count, 12);
+	buf_finish(&body);
+	close_site();
+}
+
+/*
+ * A prefix query's hits get their marks from one statement over their
+ * rowid range (search_run.c, marks_range()); one hit at a time they get
+ * them from a statement each.  Both must mark the same words.
+ */
+TEST(prefix_marks_as_one_by_one)
+{
+	static const char *const forms[] = {"negotiation", "negotiations", "negotiating",
+	                                    "Negotiator", "negotiated"};
+	struct arena *a = arena_new(0);
+	struct search_result all, one;
+	struct query q;
+	size_t i, k;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	for (i = 0; i < 14; i++) {
+		char t[64];
+		struct buf b = BUF_INIT;
+		for (k = 0; k < i * 9; k++)
+			buf_printf(&b, "word%zu ", k);
+		buf_printf(&b, "the %s went on, %s again.", forms[i % 5], forms[(i + 2) % 5]);
+		snprintf(t, sizeof(t), "%s %zu", i % 3 ? "Report" : forms[i % 5], i);
+		add(&(struct spec){.lang = i % 4 ? "en" : "fr", .title = t, .body = b.p});
+		buf_finish(&b);
+	}
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+	query_parse(a, "negotiat*", strlen("negotiat*"), &q);
+	{
+		struct search_opts o = {.limit = 10, .marks = true};
+		CHECK_INTEQ(search_run(site.search, a, &q, &o, &all), 0);
+	}
+	CHECK_INTEQ(all.total, 14);
+	CHECK_INTEQ(all.nhits, 10);
+	for (i = 0; i < all.nhits; i++) {
+		struct search_opts o = {.offset = i, .limit = 1, .marks = true};
+		CHECK_INTEQ(search_run(site.search, a, &q, &o, &one), 0);
+		CHECK_INTEQ(one.nhits, 1);
+		CHECK_INTEQ(one.hits[0].id, all.hits[i].id);
+		CHECK_STREQ(one.hits[0].title, all.hits[i].title);
+		CHECK_STREQ(one.hits[0].snippet, all.hits[i].snippet);
+		CHECK(strchr(all.hits[i].snippet, SEARCH_MARK_ON) != NULL);
+	}
+	arena_free(a);
+	close_site();
+}
+
+/* ---- the JSON endpoint under concurrent requests ---------------------- */
+
+/* GETs /search.json?lang=LANG&q=TEXT (lang NULL: none) from the server on port; the body. */
+static int get_json(unsigned port, const char *lang, const char *text, struct buf *body)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct buf req = BUF_INIT, in = BUF_INIT;
+	const unsigned char *p;
+	char chunk[4096];
+	const char *sep;
+	ssize_t n;
+	int fd, rc = -1;
+
+	buf_puts(&req, "GET /search.json?");
+	if (lang)
+		buf_printf(&req, "lang=%s&", lang);
+	buf_puts(&req, "q=");
+	for (p = (const unsigned char *)text; *p; p++)
+		buf_printf(&req, "%%%02X", *p);
+	buf_puts(&req, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		goto out;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    write(fd, req.p, req.n) != (ssize_t)req.n)
+		goto out;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(&in, chunk, (size_t)n);
+	buf_putc(&in, '\0');
+	if (in.n < 12 || strncmp(in.p + 8, " 200", 4) != 0 ||
+	    (sep = strstr(in.p, "\r\n\r\n")) == NULL)
+		goto out;
+	buf_reset(body);
+	buf_puts(body, sep + 4);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	buf_finish(&req);
+	buf_finish(&in);
+	return rc;
+}
+
+struct jq {
+	const char *lang, *text;
+};
+
+static const struct jq jqs[] = {
+        {"ru", "война"},
+        {"ru", "переговоры -мир"},
+        {"ru", "\"рабочие строят\""},
+        {"uk", "війна"},
+        {"uk", "профспілк*"},
+        {"en", "negotiations"},
+        {"en", "strike OR miners"},
+        {"en", "strike section:europe"},
+        {"fr", "négociations"},
+        {"fr", "grève author:anna-petrova"},
+        {NULL, "strike lang:all"},
+        {"en", "zzzz-nothing"},
+        {"en", ""},
+        {"ru", "\"unbalanced"},
+};
+
+struct client {
+	unsigned port;
+	size_t first; /* each client its own order */
+	struct buf *want;
+	int mismatches;
+};
+
+static void *client_main(void *arg)
+{
+	struct client *c = arg;
+	struct buf got = BUF_INIT;
+	size_t round, k, i;
+
+	for (round = 0; round < 3; round++)
+		for (k = 0; k < NELEM(jqs); k++) {
+			i = (c->first + k) % NELEM(jqs);
+			if (get_json(c->port, jqs[i].lang, jqs[i].text, &got) != 0 ||
+			    got.n != c->want[i].n || memcmp(got.p, c->want[i].p, got.n) != 0) {
+				fprintf(stderr, "client %zu, %s: got %.*s\n", c->first, jqs[i].text,
+				        (int)got.n, got.p ? got.p : "");
+				c->mismatches++;
+			}
+		}
+	buf_finish(&got);
+	return NULL;
+}
+
+/*
+ * The server's workers each take a pooled read-only connection: answers
+ * given to six clients at once are those given to one at a time, and
+ * those of the site's own connection in process.
+ */
+TEST(concurrent_queries_answer_as_serial_ones)
+{
+	static const char *const langs[] = {"ru", "uk", "en", "fr"};
+	static const char *const words[] = {"война войны войной переговоры рабочие строят мир",
+	                                    "війна війни профспілки профспілкою переговори",
+	                                    "strike strikes miners negotiations teachers peace",
+	                                    "grève grèves négociations travailleurs paix"};
+	struct buf want[NELEM(jqs)], body = BUF_INIT;
+	struct client cl[6];
+	pthread_t th[6];
+	struct search_web *w;
+	struct http_route routes[8];
+	struct http_config cfg = {0};
+	struct http_server *srv;
+	size_t i, j, k;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	for (i = 0; i < 80; i++) {
+		char t[96];
+		struct buf b = BUF_INIT;
+		j = i % NELEM(langs);
+		snprintf(t, sizeof(t), "%s %zu", i % 3 ? "Report" : words[j], i);
+		/* Long bodies with the words late in them: snippets from deep inside. */
+		for (k = 0; k < 40 + i * 7 % 300; k++)
+			buf_printf(&b, "filler%zu ", (i + k) % 97);
+		buf_puts(&b, words[j]);
+		buf_printf(&b, " filler%zu.", i);
+		add(&(struct spec){.lang = langs[j],
+		                   .section = i % 2 ? "europe/east" : "asia",
+		                   .title = t,
+		                   .body = b.p,
+		                   .date = 1600000000 + (int64_t)(i % 10) * 86400});
+		buf_finish(&b);
+	}
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+
+	/* In process, on the site's own connection. */
+	for (i = 0; i < NELEM(jqs); i++) {
+		struct arena *a = arena_new(0);
+		struct search_opts o = {
+		        .lang = jqs[i].lang, .limit = SEARCH_WEB_PAGE, .marks = true};
+		struct search_page p;
+		want[i] = (struct buf)BUF_INIT;
+		CHECK_INTEQ(
+		        search_web_query(&site, site.store, site.search, a, jqs[i].text, &o, &p),
+		        0);
+		search_web_json(&site, a, jqs[i].text, &o, &p, &want[i]);
+		arena_free(a);
+	}
+	CHECK(strstr(want[0].p, "\"total\":20,") != NULL);
+	CHECK(strstr(want[5].p, "<mark>negotiations</mark>") != NULL);
+
+	w = search_web_new(&site);
+	cfg.root = site.public_dir;
+	cfg.routes = routes;
+	cfg.nroutes = search_web_routes(w, routes, NELEM(routes));
+	cfg.threads = 4;
+	cfg.quiet = true;
+	srv = http_server_start(&cfg);
+	CHECK(srv != NULL);
+	/* One at a time. */
+	for (i = 0; i < NELEM(jqs); i++) {
+		CHECK_INTEQ(get_json(http_server_port(srv), jqs[i].lang, jqs[i].text, &body), 0);
+		if (strcmp(body.p, want[i].p) != 0)
+			fprintf(stderr, "%s:\n  server:     %s  in process: %s", jqs[i].text,
+			        body.p, want[i].p);
+		CHECK_STREQ(body.p, want[i].p);
+	}
+	/* Six at once, each in its own order. */
+	for (i = 0; i < NELEM(cl); i++) {
+		cl[i] = (struct client){http_server_port(srv), i * 5, want, 0};
+		CHECK_INTEQ(pthread_create(&th[i], NULL, client_main, &cl[i]), 0);
+	}
+	for (i = 0; i < NELEM(cl); i++)
+		pthread_join(th[i], NULL);
+	http_server_stop(srv);
+	search_web_free(w);
+	for (i = 0; i < NELEM(cl); i++)
+		CHECK_INTEQ(cl[i].mismatches, 0);
+	for (i = 0; i < NELEM(jqs); i++)
+		buf_finish(&want[i]);
+	buf_finish(&body);
+	close_site();
+}
+
 TESTS(T(morphology_per_language), T(title_match_beats_body_match), T(query_language_and_filters),
       T(only_published_articles_are_found), T(bad_input_is_never_an_error),
-      T(rebuild_in_parallel_tables))
+      T(rebuild_in_parallel_tables), T(rank_with_docsize_record_as_with_fts5),
+      T(prefix_marks_as_one_by_one), T(concurrent_queries_answer_as_serial_ones))

@@ -23,8 +23,10 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/buf.h"
 #include "util/log.h"
@@ -39,7 +41,8 @@ struct stemdb {
 	bool broken; /* the lookup cannot be prepared (no table): always miss */
 	int refs;
 	sqlite3_stmt *get, *put;
-	unsigned long long found, asked;
+	unsigned long long found, asked, written;
+	double seconds;     /* in lookups and flushes, for TAMIZDAT_TRACE */
 	pthread_mutex_t mu; /* pending */
 	struct buf pending;
 	struct buf spare; /* the buffer being written by a flush */
@@ -72,10 +75,24 @@ void stemdb_ref(struct stemdb *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void stemdb_detach(struct stemdb *c)
 {
 	if (c == NULL)
 		return;
+	/* TAMIZDAT_TRACE=1: what the cache did, as the publish trace shows its steps. */
+	if (!c->detached && (c->asked || c->written) && getenv("TAMIZDAT_TRACE") != NULL)
+		fprintf(stderr,
+		        "tamizdat: trace: %-12s %7.2f ms (%llu lookups, %llu found, %llu "
+		        "written)\n",
+		        "stem cache", c->seconds * 1e3, c->asked, c->found, c->written);
 	sqlite3_finalize(c->get);
 	sqlite3_finalize(c->put);
 	c->get = c->put = NULL;
@@ -109,6 +126,7 @@ static long get(void *ctx, enum stem_lang lang, uint64_t dict, const char *w, si
 	struct stemdb *c = ctx;
 	const void *k;
 	long len = -1;
+	double t0;
 	int r;
 
 	if (c->detached || c->broken || dict == 0)
@@ -123,6 +141,7 @@ static long get(void *ctx, enum stem_lang lang, uint64_t dict, const char *w, si
 		return -1;
 	}
 	c->asked++;
+	t0 = now();
 	sqlite3_bind_text(c->get, 1, stem_lang_name(lang), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(c->get, 2, (sqlite3_int64)dict);
 	sqlite3_bind_text(c->get, 3, w, (int)n, SQLITE_STATIC);
@@ -139,6 +158,7 @@ static long get(void *ctx, enum stem_lang lang, uint64_t dict, const char *w, si
 		}
 	}
 	sqlite3_reset(c->get);
+	c->seconds += now() - t0;
 	return len;
 }
 
@@ -171,6 +191,7 @@ int stemdb_flush(struct stemdb *c)
 	struct buf b;
 	struct rec h;
 	size_t off = 0;
+	double t0 = now();
 	int rc = 0, r;
 
 	if (c == NULL)
@@ -205,9 +226,11 @@ int stemdb_flush(struct stemdb *c)
 			rc = log_fail("stem cache: %s", sqlite3_errmsg(c->db));
 			break;
 		}
+		c->written++;
 	}
 	sqlite3_clear_bindings(c->put);
 out:
+	c->seconds += now() - t0;
 	/* The written buffer becomes the spare, its memory kept. */
 	buf_reset(&b);
 	pthread_mutex_lock(&c->mu);

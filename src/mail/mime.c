@@ -1,14 +1,71 @@
 /*
  * Building mail messages with GMime.  See mime.h.
+ *
+ * GMime is loaded when the first mail is built, not when the program
+ * starts: with GLib, GObject, GIO, gpgme, libmount and the rest it is a
+ * dozen libraries whose loading and relocation every command -- an
+ * incremental publish included -- paid for.  Its functions are called
+ * through the table gm, filled by dlsyms_load().
  */
 #include "mail/mime.h"
 
 #include <gmime/gmime.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "text/utf8.h"
+#include "util/dlsyms.h"
 #include "util/log.h"
+#include "util/util.h"
+
+/* Debian 12's libgmime-3.0-0; GLib and GObject come with it. */
+#define GMIME_SONAME "libgmime-3.0.so.0"
+
+#define GMIME_FUNCS(X)                              \
+	X(g_mime_init)                              \
+	X(g_mime_format_options_new)                \
+	X(g_mime_format_options_set_newline_format) \
+	X(g_mime_header_list_get_header)            \
+	X(g_mime_header_list_set)                   \
+	X(g_mime_header_set_raw_value)              \
+	X(g_mime_message_get_addresses)             \
+	X(g_mime_message_get_from)                  \
+	X(g_mime_message_get_reply_to)              \
+	X(g_mime_message_new)                       \
+	X(g_mime_message_set_date)                  \
+	X(g_mime_message_set_message_id)            \
+	X(g_mime_message_set_mime_part)             \
+	X(g_mime_message_set_subject)               \
+	X(g_mime_multipart_add)                     \
+	X(g_mime_multipart_new_with_subtype)        \
+	X(g_mime_multipart_set_boundary)            \
+	X(g_mime_object_get_header_list)            \
+	X(g_mime_object_set_content_type_parameter) \
+	X(g_mime_object_set_header)                 \
+	X(g_mime_object_write_to_stream)            \
+	X(g_mime_part_set_content)                  \
+	X(g_mime_part_set_content_encoding)         \
+	X(g_mime_stream_mem_get_byte_array)         \
+	X(g_mime_stream_mem_new)                    \
+	X(g_mime_stream_mem_new_with_buffer)        \
+	X(g_mime_text_part_new_with_subtype)        \
+	X(g_mime_utils_header_encode_phrase)        \
+	X(g_mime_data_wrapper_new_with_stream)      \
+	X(internet_address_list_add)                \
+	X(internet_address_mailbox_new)             \
+	X(internet_address_set_charset)             \
+	X(g_object_unref)                           \
+	X(g_free)                                   \
+	X(g_date_time_new_from_unix_utc)            \
+	X(g_date_time_unref)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	GMIME_FUNCS(X)
+#undef X
+} gm;
 
 /* RFC 5322 2.1.1: lines of at most 78 characters are what readers expect. */
 #define MIME_LINE 78
@@ -17,17 +74,29 @@
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static GMimeFormatOptions *format;
+static int loaded = -1;
+static char why[256];
 
 static void init(void)
 {
-	g_mime_init();
-	format = g_mime_format_options_new();
-	g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
+#define X(f) {(void **)&gm.f, #f},
+	static const struct dlsym_entry syms[] = {GMIME_FUNCS(X)};
+#undef X
+
+	if (dlsyms_load(GMIME_SONAME, "libgmime-3.0-0", syms, NELEM(syms), why, sizeof(why)) != 0)
+		return;
+	gm.g_mime_init();
+	format = gm.g_mime_format_options_new();
+	gm.g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
+	loaded = 0;
 }
 
-void mime_init(void)
+int mime_init(void)
 {
 	pthread_once(&once, init);
+	if (loaded != 0)
+		return log_fail("%s", why);
+	return 0;
 }
 
 /* One line of UTF-8 text without control characters. */
@@ -41,7 +110,7 @@ static int check(const char *what, const char *v, bool required)
 		if (*p < 0x20 || *p == 0x7f)
 			return log_fail("mail: the %s holds a line break or a control character",
 			                what);
-	if (!g_utf8_validate(v, -1, NULL))
+	if (!utf8_valid(v, strlen(v)))
 		return log_fail("mail: the %s is not UTF-8", what);
 	return 0;
 }
@@ -62,12 +131,12 @@ static int check_addr(const char *what, const char *v, bool required)
 
 static void add_mailbox(InternetAddressList *list, const char *name, const char *addr)
 {
-	InternetAddress *ia = internet_address_mailbox_new(name && *name ? name : NULL, addr);
+	InternetAddress *ia = gm.internet_address_mailbox_new(name && *name ? name : NULL, addr);
 
 	/* UTF-8 always: GMime would otherwise pick the "best" legacy charset (KOI8-R...). */
-	internet_address_set_charset(ia, "utf-8");
-	internet_address_list_add(list, ia);
-	g_object_unref(ia);
+	gm.internet_address_set_charset(ia, "utf-8");
+	gm.internet_address_list_add(list, ia);
+	gm.g_object_unref(ia);
 }
 
 /*
@@ -79,39 +148,51 @@ static void add_mailbox(InternetAddressList *list, const char *name, const char 
 static void set_raw(GMimeObject *obj, const char *name, const char *const *parts, size_t n,
                     const char *sep)
 {
-	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
-	GString *raw = g_string_new(NULL);
+	GMimeHeaderList *hl = gm.g_mime_object_get_header_list(obj);
+	struct buf raw = BUF_INIT;
 	size_t col = strlen(name) + 1, i;
 	GMimeHeader *h;
 
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(parts[i]);
 		if (i) {
-			g_string_append(raw, sep);
+			buf_puts(&raw, sep);
 			col += strlen(sep);
 		}
 		if (i && col + 1 + len > MIME_LINE) {
-			g_string_append(raw, "\n");
+			buf_putc(&raw, '\n');
 			col = 0;
 		}
-		g_string_append_c(raw, ' ');
-		g_string_append(raw, parts[i]);
+		buf_putc(&raw, ' ');
+		buf_puts(&raw, parts[i]);
 		col += 1 + len;
 	}
-	g_string_append_c(raw, '\n');
+	buf_putc(&raw, '\n');
 	/* Set a placeholder (creates the header in order), then its raw form. */
-	g_mime_header_list_set(hl, name, "x", NULL);
-	h = g_mime_header_list_get_header(hl, name);
-	g_mime_header_set_raw_value(h, raw->str);
-	g_string_free(raw, TRUE);
+	gm.g_mime_header_list_set(hl, name, "x", NULL);
+	h = gm.g_mime_header_list_get_header(hl, name);
+	gm.g_mime_header_set_raw_value(h, buf_cstr(&raw));
+	buf_finish(&raw);
+}
+
+/* "<s>"; the caller frees it. */
+static char *angled(const char *s)
+{
+	size_t n = strlen(s);
+	char *p = xmalloc(n + 3);
+
+	p[0] = '<';
+	memcpy(p + 1, s, n);
+	memcpy(p + 1 + n, ">", 2);
+	return p;
 }
 
 static GMimeObject *text_part(const char *subtype, const char *s, size_t n)
 {
-	GMimePart *part = (GMimePart *)g_mime_text_part_new_with_subtype(subtype);
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(s, n);
+	GMimePart *part = (GMimePart *)gm.g_mime_text_part_new_with_subtype(subtype);
+	GMimeStream *stream = gm.g_mime_stream_mem_new_with_buffer(s, n);
 	GMimeDataWrapper *dw =
-	        g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
+	        gm.g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT);
 	size_t i, high = 0, line = 0, longest = 0;
 	GMimeContentEncoding enc;
 
@@ -131,11 +212,11 @@ static GMimeObject *text_part(const char *subtype, const char *s, size_t n)
 		enc = GMIME_CONTENT_ENCODING_BASE64;
 	else
 		enc = GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
-	g_mime_part_set_content(part, dw);
-	g_mime_object_set_content_type_parameter((GMimeObject *)part, "charset", "utf-8");
-	g_mime_part_set_content_encoding(part, enc);
-	g_object_unref(dw);
-	g_object_unref(stream);
+	gm.g_mime_part_set_content(part, dw);
+	gm.g_mime_object_set_content_type_parameter((GMimeObject *)part, "charset", "utf-8");
+	gm.g_mime_part_set_content_encoding(part, enc);
+	gm.g_object_unref(dw);
+	gm.g_object_unref(stream);
 	return (GMimeObject *)part;
 }
 
@@ -163,7 +244,8 @@ int mime_build(const struct mime_mail *m, struct buf *out)
 	const char *parts[2];
 	size_t n = 0;
 
-	mime_init();
+	if (mime_init() != 0)
+		return -1;
 	if (check("sender name", m->from_name, false) || check_addr("sender", m->from_addr, true) ||
 	    check_addr("reply-to address", m->reply_to, false) ||
 	    check("recipient name", m->to_name, false) ||
@@ -174,76 +256,77 @@ int mime_build(const struct mime_mail *m, struct buf *out)
 	    check_addr("unsubscribe address", m->unsub_mailto, false) ||
 	    check("language", m->language, false) || check("boundary", m->boundary, false))
 		return -1;
-	if (!g_utf8_validate(m->text, (gssize)m->text_n, NULL) ||
-	    !g_utf8_validate(m->html, (gssize)m->html_n, NULL))
+	if (!utf8_valid(m->text, m->text_n) || !utf8_valid(m->html, m->html_n))
 		return log_fail("mail: the text is not UTF-8");
 
-	msg = g_mime_message_new(TRUE);
-	add_mailbox(g_mime_message_get_from(msg), m->from_name, m->from_addr);
+	msg = gm.g_mime_message_new(TRUE);
+	add_mailbox(gm.g_mime_message_get_from(msg), m->from_name, m->from_addr);
 	if (m->reply_to && *m->reply_to)
-		add_mailbox(g_mime_message_get_reply_to(msg), NULL, m->reply_to);
-	add_mailbox(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO), m->to_name,
+		add_mailbox(gm.g_mime_message_get_reply_to(msg), NULL, m->reply_to);
+	add_mailbox(gm.g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO), m->to_name,
 	            m->to_addr);
-	g_mime_message_set_subject(msg, m->subject, "utf-8");
-	date = g_date_time_new_from_unix_utc(m->date);
-	g_mime_message_set_date(msg, date);
-	g_date_time_unref(date);
-	g_mime_message_set_message_id(msg, m->message_id);
+	gm.g_mime_message_set_subject(msg, m->subject, "utf-8");
+	date = gm.g_date_time_new_from_unix_utc(m->date);
+	gm.g_mime_message_set_date(msg, date);
+	gm.g_date_time_unref(date);
+	gm.g_mime_message_set_message_id(msg, m->message_id);
 	if (m->list_id && *m->list_id) {
 		char *phrase = NULL, *idpart;
 		if (m->list_name && *m->list_name)
-			phrase = g_mime_utils_header_encode_phrase(format, m->list_name, "utf-8");
-		idpart = g_strdup_printf("<%s>", m->list_id);
+			phrase =
+			        gm.g_mime_utils_header_encode_phrase(format, m->list_name, "utf-8");
+		idpart = angled(m->list_id);
 		parts[0] = phrase ? phrase : idpart;
 		parts[1] = idpart;
 		set_raw((GMimeObject *)msg, "List-Id", parts, phrase ? 2 : 1, "");
-		g_free(phrase);
-		g_free(idpart);
+		gm.g_free(phrase);
+		free(idpart);
 	}
 	if (m->unsub_https && *m->unsub_https) {
-		char *a = g_strdup_printf("<%s>", m->unsub_https), *b = NULL;
+		char *a = angled(m->unsub_https), *b = NULL;
 		parts[n++] = a;
 		if (m->unsub_mailto && *m->unsub_mailto)
-			parts[n++] = b = g_strdup_printf("<%s>", m->unsub_mailto);
+			parts[n++] = b = angled(m->unsub_mailto);
 		set_raw((GMimeObject *)msg, "List-Unsubscribe", parts, n, ",");
 		/* RFC 8058: the HTTPS URI takes a POST with this body, no confirmation page. */
-		g_mime_object_set_header((GMimeObject *)msg, "List-Unsubscribe-Post",
-		                         "List-Unsubscribe=One-Click", NULL);
-		g_free(a);
-		g_free(b);
+		gm.g_mime_object_set_header((GMimeObject *)msg, "List-Unsubscribe-Post",
+		                            "List-Unsubscribe=One-Click", NULL);
+		free(a);
+		free(b);
 	} else if (m->unsub_mailto && *m->unsub_mailto) {
-		char *b = g_strdup_printf("<%s>", m->unsub_mailto);
+		char *b = angled(m->unsub_mailto);
 		parts[0] = b;
 		set_raw((GMimeObject *)msg, "List-Unsubscribe", parts, 1, ",");
-		g_free(b);
+		free(b);
 	}
 	if (m->language && *m->language)
-		g_mime_object_set_header((GMimeObject *)msg, "Content-Language", m->language, NULL);
+		gm.g_mime_object_set_header((GMimeObject *)msg, "Content-Language", m->language,
+		                            NULL);
 	if (m->auto_submitted)
-		g_mime_object_set_header((GMimeObject *)msg, "Auto-Submitted", "auto-generated",
-		                         NULL);
+		gm.g_mime_object_set_header((GMimeObject *)msg, "Auto-Submitted", "auto-generated",
+		                            NULL);
 
-	alt = g_mime_multipart_new_with_subtype("alternative");
+	alt = gm.g_mime_multipart_new_with_subtype("alternative");
 	if (m->boundary && *m->boundary)
 		snprintf(boundary, sizeof(boundary), "%s", m->boundary);
 	else
 		make_boundary(m->message_id, boundary);
-	g_mime_multipart_set_boundary(alt, boundary);
+	gm.g_mime_multipart_set_boundary(alt, boundary);
 	/* Plain text first: RFC 2046 puts the richest alternative last. */
 	part = text_part("plain", m->text, m->text_n);
-	g_mime_multipart_add(alt, part);
-	g_object_unref(part);
+	gm.g_mime_multipart_add(alt, part);
+	gm.g_object_unref(part);
 	part = text_part("html", m->html, m->html_n);
-	g_mime_multipart_add(alt, part);
-	g_object_unref(part);
-	g_mime_message_set_mime_part(msg, (GMimeObject *)alt);
-	g_object_unref(alt);
+	gm.g_mime_multipart_add(alt, part);
+	gm.g_object_unref(part);
+	gm.g_mime_message_set_mime_part(msg, (GMimeObject *)alt);
+	gm.g_object_unref(alt);
 
-	stream = g_mime_stream_mem_new();
-	g_mime_object_write_to_stream((GMimeObject *)msg, format, stream);
-	bytes = g_mime_stream_mem_get_byte_array((GMimeStreamMem *)stream);
+	stream = gm.g_mime_stream_mem_new();
+	gm.g_mime_object_write_to_stream((GMimeObject *)msg, format, stream);
+	bytes = gm.g_mime_stream_mem_get_byte_array((GMimeStreamMem *)stream);
 	buf_put(out, bytes->data, bytes->len);
-	g_object_unref(stream);
-	g_object_unref(msg);
+	gm.g_object_unref(stream);
+	gm.g_object_unref(msg);
 	return 0;
 }

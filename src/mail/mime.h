@@ -19,8 +19,12 @@
 
 #include "util/buf.h"
 
-/* Sets GMime up; idempotent and thread-safe.  Call before the first mime_build(). */
-void mime_init(void);
+/*
+ * Loads and sets GMime up; idempotent and thread-safe.  Call before the
+ * first mime_build() from more than one thread.  0, or -1 with the reason
+ * recorded (the library is missing).
+ */
+int mime_init(void);
 
 struct mime_mail {
 	const char *from_name; /* may be NULL */

@@ -148,7 +148,8 @@ struct nl_digest *nl_digest_load(struct nl_ctx *c, int64_t issue)
 			gkeys[ngroups++] = k;
 		d->group[i] = (unsigned)j;
 	}
-	mime_init();
+	if (mime_init() != 0)
+		goto fail;
 	return d;
 fail:
 	nl_digest_free(d);
@@ -451,7 +452,6 @@ int nl_note_message(struct nl_ctx *c, const struct subscriber *sub, int kind, st
 	m.text_n = text.n;
 	m.html = buf_cstr(&html);
 	m.html_n = html.n;
-	mime_init();
 	rc = mime_build(&m, out);
 out:
 	buf_finish(&tok);

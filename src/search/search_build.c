@@ -34,8 +34,16 @@
 
 /* Articles queued per language: enough to ride out a slow one. */
 #define QUEUE 32
-/* A builder's FTS5 pending-data budget before it writes a segment (bytes). */
-#define HASH_SIZE "67108864"
+/*
+ * A builder's FTS5 pending-data budget before it writes a segment (bytes),
+ * and its page cache (KiB).  These bound an import's memory whatever its
+ * size: with 64 MiB each, a WordPress import peaked at 72 MiB for 5,000
+ * posts and 187 MiB for 60,000; with 8 MiB, 58 / 68 / 72 MiB for 5,000 /
+ * 20,000 / 60,000 posts, for about 10% more CPU in the indexing
+ * (BENCHMARKS.md).
+ */
+#define HASH_SIZE "8388608"
+#define BUILD_CACHE_KIB "8192"
 /* Its stem cache (words): a language's whole vocabulary. */
 #define BUILD_CACHE "131072"
 
@@ -76,12 +84,12 @@ static int exec(struct builder *b, const char *sql)
 	                                                               : fail(b, "scratch index");
 }
 
-/* The scratch database with the table as the store's, made larger caches. */
 static void drop_stems(void *ctx)
 {
 	stemdb_unref(ctx);
 }
 
+/* The scratch database with the table as the store's. */
 static int open_scratch(struct builder *b)
 {
 	struct stem_store store;
@@ -102,7 +110,7 @@ static int open_scratch(struct builder *b)
 		return fail(b, "scratch index");
 	snprintf(sql, sizeof(sql),
 	         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-	         "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536; "
+	         "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -" BUILD_CACHE_KIB "; "
 	         "CREATE VIRTUAL TABLE \"%s\" USING fts5(" SEARCH_FTS_COLUMNS ", "
 	         "tokenize = '" FTSTOK_NAME " %s cache " BUILD_CACHE "'); "
 	         "INSERT INTO \"%s\"(\"%s\", rank) VALUES ('hashsize', " HASH_SIZE "); "

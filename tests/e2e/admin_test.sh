@@ -38,7 +38,7 @@ SERVER_PID=$!
 H=http://127.0.0.1:$port
 U=$H/admin
 i=0
-until curl -s -o /dev/null "$U/login" || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "$U/login" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 # The CSRF token of the last page fetched into $T/page.
@@ -254,7 +254,7 @@ check "not public before its time" test "$(code "$H/ru/europe/east/otlozhennaia-
 get e "" >/dev/null
 check "scheduled box on the dashboard" has "Отложенная статья"
 i=0
-until [ "$(code "$H/ru/europe/east/otlozhennaia-statia/")" = 200 ] || [ $i -gt 80 ]; do sleep 0.1; i=$((i + 1)); done
+until [ "$(code "$H/ru/europe/east/otlozhennaia-statia/")" = 200 ] || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 check "published by the server at its time" test "$(code "$H/ru/europe/east/otlozhennaia-statia/")" = 200
 get e "articles/$SA" >/dev/null
 check "the server is recorded as the publisher" has "the server"

@@ -127,7 +127,7 @@ check "redirect points to the new place" contains "$P" '../../../../../en/europe
 tz -C "$S" article history "$id" >"$T/hist"
 # Replaced pages wait in the graveyard for a background `reclaim`.
 i=0
-while [ -n "$(ls -A "$S/.graveyard" 2>/dev/null)" ] && [ $i -lt 100 ]; do
+while [ -n "$(ls -A "$S/.graveyard" 2>/dev/null)" ] && [ $i -lt 300 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -148,6 +148,13 @@ tz -C "$S" -q article add "$T/q.md" --no-publish
 check "--no-publish writes no page" test ! -f "$S/public/en/quiet/index.html"
 tz -C "$S" -q publish
 check "publish writes it" test -f "$S/public/en/quiet/index.html"
+
+# Libraries only some commands need are loaded by those commands alone.
+printf -- '---\ntitle: "Light"\nlang: en\n---\nB\n' >"$T/light.md"
+LD_DEBUG=files "$TZ_BIN" -C "$S" -q article add "$T/light.md" 2>"$T/ld" >/dev/null
+check "a publish runs" grep -q "file=libsqlite3" "$T/ld"
+check "a publish loads neither GMime, libcurl nor libmicrohttpd" \
+	sh -c "! grep -E 'file=(libgmime|libcurl|libmicrohttpd|libglib)' '$T/ld'"
 
 check "--help works on every command" sh -c "for c in init section article author import export build publish serve demo; do '$TZ_BIN' \$c --help >/dev/null || exit 1; done"
 fails_with "unknown command" tz frobnicate

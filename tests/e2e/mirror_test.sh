@@ -82,7 +82,7 @@ port=$(free_port)
 SERVER_PID=$!
 U=http://127.0.0.1:$port
 i=0
-until curl -s -o /dev/null "$U/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "$U/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 allowed=$(sha256sum "$T/m/index.html" "$P/index.html" | cut -d' ' -f1 | tr '\n' ,)
 $PY -c "
 import hashlib, os, sys
@@ -118,7 +118,7 @@ pyport=$(free_port)
 (cd "$T/m" && exec $PY -m http.server -b 127.0.0.1 "$pyport") >/dev/null 2>&1 &
 pypid=$!
 i=0
-until curl -s -o /dev/null "http://127.0.0.1:$pyport/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "http://127.0.0.1:$pyport/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 tz -q mirror pull "http://127.0.0.1:$pyport/" "$T/m3" --pubkey "$D/minisign.pub"
 kill $pypid
 check "pull from a server without Range" diff -r -x mirror "$P" "$T/m3"

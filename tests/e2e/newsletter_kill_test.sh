@@ -43,7 +43,7 @@ tz -C "$S" -q article add "$T/a.md"
 tz -C "$S" -q subscriber import "$T/readers.csv"
 tz -C "$S" -q newsletter compose
 i=0
-until grep -q ready "$T/smtp.out" 2>/dev/null || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+until grep -q ready "$T/smtp.out" 2>/dev/null || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 
 # received: how many messages the server has taken so far.
 received() { if [ -f "$T/mail/log" ]; then wc -l <"$T/mail/log"; else echo 0; fi; }

@@ -14,10 +14,10 @@ S=$T/site
 BASE=https://news.example.org/
 MC="$PY $here/mailcheck.py"
 
-# wait_mail MAILDIR RCPT KIND N: until N such messages arrived (15 s at most).
+# wait_mail MAILDIR RCPT KIND N: until N such messages arrived (30 s at most).
 wait_mail() {
 	i=0
-	while [ "$($MC count "$1" "$2" "$3")" -lt "$4" ] && [ $i -lt 150 ]; do
+	while [ "$($MC count "$1" "$2" "$3")" -lt "$4" ] && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -153,7 +153,7 @@ U=http://127.0.0.1:$port
 "$TZ_BIN" -q -C "$S" serve --port "$port" >/dev/null &
 SERVER_PID=$!
 i=0
-until curl -s -o /dev/null "$U/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "$U/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 code() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
 
 curl -s "$U/fr/" >"$T/home"
@@ -229,7 +229,7 @@ dlink=$(local_url "$($MC link "$T/ok" d@example.org confirm)")
 TAMIZDAT_NOW=$(($(date +%s) + 4 * 86400)) "$TZ_BIN" -q -C "$S" serve --port "$port" >/dev/null &
 SERVER_PID=$!
 i=0
-until curl -s -o /dev/null "$U/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "$U/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 check "expired link: 410" test "$(code "$dlink")" = 410
 check "expired link: subscribe again" contains "$T/body" 'name="email"'
 kill "$SERVER_PID"

@@ -65,7 +65,7 @@ port=$(free_port)
 SERVER_PID=$!
 U=http://127.0.0.1:$port
 i=0
-until curl -s -o /dev/null "$U/" || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "$U/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 curl -s -o "$T/p1.html" -w '%{http_code}' "$U/ru/search/?q=%D0%B2%D0%BE%D0%B9%D0%BD%D0%B0" >"$T/c1"

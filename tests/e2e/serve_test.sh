@@ -17,7 +17,7 @@ port=$(free_port)
 SERVER_PID=$!
 U=http://127.0.0.1:$port
 i=0
-until curl -s -o /dev/null "$U/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "$U/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 
 h() { curl -s -D - -o /dev/null "$@"; }
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }

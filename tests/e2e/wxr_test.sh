@@ -78,7 +78,7 @@ port=$(free_port)
 SERVER_PID=$!
 U=http://127.0.0.1:$port
 i=0
-until curl -s -o /dev/null "$U/" || [ $i -gt 50 ]; do sleep 0.1; i=$((i + 1)); done
+until curl -s -o /dev/null "$U/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
 loc=$(curl -s -D - -o /dev/null "$U/?p=$id" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
 check "/?p=ID redirects to p/ID/ ($loc)" test "$loc" = "p/$id/"
 end=$(curl -s -L -o /dev/null -w '%{http_code}' "$U/?p=$id")

@@ -104,6 +104,37 @@ TEST(root_prefix_climbs_to_the_site_root)
 	buf_finish(&b);
 }
 
+TEST(site_locales_override_and_add)
+{
+	char dir[] = "/tmp/tz-i18n-XXXXXX", path[128];
+	static const char fr[] = "home = Une\nnew_key = Deux\n\nhome = Accueil du site\n";
+	static const char de[] = "home = Startseite\n";
+	struct i18n *t;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/fr.ini", dir);
+	CHECK(fs_write_atomic(path, fr, sizeof(fr) - 1, 0) != FS_WRITE_ERROR);
+	snprintf(path, sizeof(path), "%s/de.ini", dir);
+	CHECK(fs_write_atomic(path, de, sizeof(de) - 1, 0) != FS_WRITE_ERROR);
+	t = i18n_load(dir);
+	CHECK(t != NULL);
+	/* The site's file wins over the built-in one; of two equal keys, the last. */
+	CHECK_STREQ(i18n_get(t, "fr", "home"), "Accueil du site");
+	CHECK_STREQ(i18n_get(t, "fr", "new_key"), "Deux");
+	/* Built-in strings the site did not touch stay. */
+	CHECK_STREQ(i18n_get(t, "fr", "search"), "Recherche");
+	CHECK_STREQ(i18n_get(t, "en", "home"), "Home");
+	/* A new language, English for what it lacks. */
+	CHECK_STREQ(i18n_get(t, "de", "home"), "Startseite");
+	CHECK_STREQ(i18n_get(t, "de", "search"), "Search");
+	i18n_free(t);
+	snprintf(path, sizeof(path), "%s/de.ini", dir);
+	CHECK(fs_write_atomic(path, "home\n", 5, 0) != FS_WRITE_ERROR);
+	CHECK(i18n_load(dir) == NULL);
+	CHECK(strstr(log_reason(), "de.ini: line 1: expected") != NULL);
+	fs_remove_tree(dir);
+}
+
 TEST(config_roundtrip_and_errors)
 {
 	char dir[] = "/tmp/tz-cfg-XXXXXX", path[128];
@@ -139,4 +170,5 @@ TEST(config_roundtrip_and_errors)
 }
 
 TESTS(T(plurals_follow_cldr), T(dates_are_localised), T(pagination_numbers_pages_from_the_oldest),
-      T(root_prefix_climbs_to_the_site_root), T(config_roundtrip_and_errors))
+      T(root_prefix_climbs_to_the_site_root), T(site_locales_override_and_add),
+      T(config_roundtrip_and_errors))

@@ -13,6 +13,7 @@
  */
 #include "search/stem.h"
 
+#include <dlfcn.h>
 #include <hunspell.h>
 #include <libstemmer.h>
 #include <pthread.h>
@@ -129,22 +130,40 @@ static uint64_t fnv64(uint64_t h, const void *p, size_t n)
 
 /*
  * The dictionary's identity: the rules' version, the path, and the size
- * and modification time (nanoseconds) of both files.  Reading 8 MB to hash
- * them would cost more than the lookups it guards; a package upgrade
- * changes the time (dpkg sets the packaged one) and almost always the size.
+ * and modification time (nanoseconds) of both files and of libhunspell
+ * (whose own upgrade could change the lemmas).  Reading 8 MB to hash them
+ * would cost more than the lookups it guards; a package upgrade changes
+ * the time (dpkg sets the packaged one) and almost always the size.
  */
-static uint64_t dict_id(const char *base, const struct stat *aff, const struct stat *dic)
+static uint64_t dict_id(const char *base, const struct stat *aff, const struct stat *dic,
+                        const struct stat *lib)
 {
-	int64_t v[6] = {(int64_t)aff->st_size,         (int64_t)aff->st_mtim.tv_sec,
-	                (int64_t)aff->st_mtim.tv_nsec, (int64_t)dic->st_size,
-	                (int64_t)dic->st_mtim.tv_sec,  (int64_t)dic->st_mtim.tv_nsec};
+	const struct stat *f[3] = {aff, dic, lib};
 	uint64_t h = 0xcbf29ce484222325ULL;
+	int64_t v[3];
+	int i;
 
 	h = fnv64(h, STEM_RULES_VERSION "; " UK_LIGHT_VERSION "; ",
 	          strlen(STEM_RULES_VERSION "; " UK_LIGHT_VERSION "; "));
 	h = fnv64(h, base, strlen(base) + 1);
-	h = fnv64(h, v, sizeof(v));
+	for (i = 0; i < 3; i++) {
+		v[0] = (int64_t)f[i]->st_size;
+		v[1] = (int64_t)f[i]->st_mtim.tv_sec;
+		v[2] = (int64_t)f[i]->st_mtim.tv_nsec;
+		h = fnv64(h, v, sizeof(v));
+	}
 	return h ? h : 1;
+}
+
+/* The file of the libhunspell this process runs (zeroed if unknown). */
+static void hunspell_file(struct stat *out)
+{
+	Dl_info info;
+
+	memset(out, 0, sizeof(*out));
+	if (dladdr((void *)Hunspell_stem, &info) == 0 || info.dli_fname == NULL ||
+	    stat(info.dli_fname, out) != 0)
+		memset(out, 0, sizeof(*out));
 }
 
 /*
@@ -155,7 +174,7 @@ static bool uk_check(void)
 {
 	const char *base = uk.path ? uk.path : UK_DICT_DEFAULT;
 	char aff[4096], dic[4096];
-	struct stat sa, sd;
+	struct stat sa, sd, sl;
 
 	if (uk.checked)
 		return uk.present;
@@ -168,7 +187,8 @@ static bool uk_check(void)
 		         "%.400s.dic: Ukrainian dictionary not found (install hunspell-uk)", base);
 		return false;
 	}
-	uk.id = dict_id(base, &sa, &sd);
+	hunspell_file(&sl);
+	uk.id = dict_id(base, &sa, &sd, &sl);
 	uk.present = true;
 	return true;
 }

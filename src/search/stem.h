@@ -23,8 +23,9 @@
  * there, and only a word missing there too loads the dictionary (once per
  * process, shared under a lock) and is stemmed by it, its keys then handed
  * to the store.  The store is keyed by the dictionary's identity
- * (stem_new() reads the .aff and .dic files' size and modification time),
- * so another dictionary never gets the keys of the previous one.
+ * (stem_new() reads the size and modification time of the .aff and .dic
+ * files and of libhunspell), so another dictionary or hunspell never gets
+ * the keys of the previous one.
  *
  * Not thread-safe: a struct stem belongs to one thread at a time (one per
  * FTS5 tokenizer instance).

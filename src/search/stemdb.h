@@ -10,11 +10,12 @@
  *
  * lang is the stemmer's language ("uk"), dict the dictionary's identity
  * (stem_dictionary_id(): the rules' version, the dictionary's path, and
- * the size and modification time of its .aff and .dic files), word the
- * word as the stemmer gets it (lowered, fold_lower()), keys its keys
- * encoded as stem.h says.  Rows of another dictionary are never read:
- * after an upgrade of hunspell-uk the cache starts empty again, and
- * search_reindex() deletes the old rows.
+ * the size and modification time of its .aff and .dic files and of
+ * libhunspell), word the word as the stemmer gets it (lowered,
+ * fold_lower()), keys its keys encoded as stem.h says.  Rows of another
+ * identity are never read: after an upgrade of hunspell-uk or hunspell
+ * the cache starts empty again, and search_reindex() deletes the old
+ * rows.
  *
  * Filling: indexing writes the keys it computed in its own transaction
  * (stemmers record them with put, possibly on worker threads; the

@@ -857,26 +857,35 @@ TEST(uk_store_gives_same_keys_as_hunspell)
 
 TEST(dictionary_identity_follows_files)
 {
-	struct stat a = {0}, d = {0}, d2;
+	struct stat a = {0}, d = {0}, l = {0}, x;
+	const char *base = "/usr/share/hunspell/uk_UA";
 	uint64_t id;
 
 	a.st_size = 203463;
 	d.st_size = 8355640;
-	a.st_mtim.tv_sec = d.st_mtim.tv_sec = 1674604800;
-	id = dict_id("/usr/share/hunspell/uk_UA", &a, &d);
+	l.st_size = 400000;
+	a.st_mtim.tv_sec = d.st_mtim.tv_sec = l.st_mtim.tv_sec = 1674604800;
+	id = dict_id(base, &a, &d, &l);
 	CHECK(id != 0);
-	CHECK(dict_id("/usr/share/hunspell/uk_UA", &a, &d) == id);
-	d2 = d;
-	d2.st_mtim.tv_nsec = 1;
-	CHECK(dict_id("/usr/share/hunspell/uk_UA", &a, &d2) != id);
-	d2 = d;
-	d2.st_size++;
-	CHECK(dict_id("/usr/share/hunspell/uk_UA", &a, &d2) != id);
-	CHECK(dict_id("/usr/local/share/hunspell/uk_UA", &a, &d) != id);
-	d2 = a;
-	d2.st_mtim.tv_sec++;
-	CHECK(dict_id("/usr/share/hunspell/uk_UA", &d2, &d) != id);
+	CHECK(dict_id(base, &a, &d, &l) == id);
+	x = d;
+	x.st_mtim.tv_nsec = 1;
+	CHECK(dict_id(base, &a, &x, &l) != id);
+	x = d;
+	x.st_size++;
+	CHECK(dict_id(base, &a, &x, &l) != id);
+	CHECK(dict_id("/usr/local/share/hunspell/uk_UA", &a, &d, &l) != id);
+	x = a;
+	x.st_mtim.tv_sec++;
+	CHECK(dict_id(base, &x, &d, &l) != id);
+	x = l;
+	x.st_mtim.tv_sec++;
+	CHECK(dict_id(base, &a, &d, &x) != id);
+	/* This process's: the library found, the identity stable. */
+	hunspell_file(&x);
+	CHECK(x.st_size > 0);
 	CHECK(stem_dictionary_id(STEM_UK) != 0);
+	CHECK(stem_dictionary_id(STEM_UK) == stem_dictionary_id(STEM_UK));
 	CHECK(stem_dictionary_id(STEM_EN) == 0);
 }
 

@@ -119,6 +119,15 @@ void ftstok_free(struct ftstok *t)
 	free(t);
 }
 
+void ftstok_set_store(struct ftstok *t, const struct stem_store *store)
+{
+	int i;
+
+	for (i = 0; i < STEM_NLANG; i++)
+		if (t->stem[i] != NULL)
+			stem_set_store(t->stem[i], store);
+}
+
 void ftstok_stats(const struct ftstok *t, struct stem_stats *out)
 {
 	struct stem_stats st;
@@ -131,6 +140,7 @@ void ftstok_stats(const struct ftstok *t, struct stem_stats *out)
 		stem_stats(t->stem[i], &st);
 		out->words += st.words;
 		out->hits += st.hits;
+		out->stored += st.stored;
 		out->lemmas += st.lemmas;
 	}
 }
@@ -201,7 +211,10 @@ static bool elided(const struct word *w)
 	return false;
 }
 
-/* Collects the keys of w from the languages of its script; returns their number. */
+/*
+ * Collects the keys of w from the languages of its script; returns their
+ * number, or -1 if a stemmer failed.
+ */
 static int word_keys(struct ftstok *t, const struct word *w, struct str *keys)
 {
 	struct str k[STEM_MAX_KEYS];
@@ -229,6 +242,8 @@ static int word_keys(struct ftstok *t, const struct word *w, struct str *keys)
 			use[nuse++] = cand[i];
 	for (i = 0; i < nuse; i++) {
 		nk = stem_word(t->stem[use[i]], w->lower, w->n, k);
+		if (nk < 0)
+			return -1;
 		for (j = 0; j < nk; j++) {
 			for (m = 0; m < nkeys; m++)
 				if (str_eq(keys[m], k[j]))
@@ -263,6 +278,8 @@ static int emit(struct ftstok *t, int reason, const struct word *w, void *ctx, f
 	}
 	if (w->letters && !w->truncated)
 		nkeys = word_keys(t, w, keys);
+	if (nkeys < 0)
+		return SQLITE_ERROR;
 	if (nkeys == 0)
 		keys[nkeys++] = s;
 	for (i = 0; i < nkeys; i++) {
@@ -432,7 +449,9 @@ int ftstok_record(struct ftstok *t, const char *text, size_t n, struct buf *tape
 	buf_reset(tape);
 	if (n > INT32_MAX)
 		return log_fail("text too long to index (%zu bytes)", n);
-	ftstok_run(t, FTS5_TOKENIZE_DOCUMENT, text, (int)n, tape, record);
+	/* record() never fails: only a stemmer can. */
+	if (ftstok_run(t, FTS5_TOKENIZE_DOCUMENT, text, (int)n, tape, record) != SQLITE_OK)
+		return -1;
 	return 0;
 }
 
@@ -463,14 +482,32 @@ static int play(const struct ftstok_tape *tp, void *ctx,
 	return SQLITE_OK;
 }
 
+/* What ftstok_register() gives the tokenizers of a connection. */
+struct reg {
+	struct stem_store store;
+	bool has_store;
+	void (*drop)(void *ctx);
+};
+
+static void x_destroy(void *p)
+{
+	struct reg *r = p;
+
+	if (r->drop != NULL)
+		r->drop(r->store.ctx);
+	free(r);
+}
+
 static int x_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 {
+	struct reg *r = ctx;
 	struct ftstok *t;
 
-	(void)ctx;
 	/* FTS5 says only "error in tokenizer constructor"; log_reason() has why. */
 	if ((t = ftstok_new(argv, argc)) == NULL)
 		return SQLITE_ERROR;
+	if (r != NULL && r->has_store)
+		ftstok_set_store(t, &r->store);
 	*out = (Fts5Tokenizer *)t;
 	return SQLITE_OK;
 }
@@ -494,23 +531,38 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
 	return ftstok_run((struct ftstok *)p, flags, text, n, ctx, token);
 }
 
-int ftstok_register(sqlite3 *db)
+int ftstok_register(sqlite3 *db, const struct stem_store *store, void (*drop)(void *ctx))
 {
 	fts5_tokenizer tok = {x_create, x_delete, x_tokenize};
+	struct reg *r = xcalloc(1, sizeof(*r));
 	fts5_api *api = NULL;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-		return log_fail("sqlite has no FTS5: %s", sqlite3_errmsg(db));
+	if (store != NULL) {
+		r->store = *store;
+		r->has_store = true;
+		r->drop = drop;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) {
+		log_fail("sqlite has no FTS5: %s", sqlite3_errmsg(db));
+		goto fail;
+	}
 	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (api == NULL)
-		return log_fail("sqlite has no FTS5 API");
-	rc = api->xCreateTokenizer(api, FTSTOK_NAME, NULL, &tok, NULL);
-	if (rc != SQLITE_OK)
-		return log_fail("cannot register tokenizer %s: %s", FTSTOK_NAME,
-		                sqlite3_errstr(rc));
+	if (api == NULL) {
+		log_fail("sqlite has no FTS5 API");
+		goto fail;
+	}
+	/* FTS5 calls x_destroy() when db closes; if this fails, it never will. */
+	rc = api->xCreateTokenizer(api, FTSTOK_NAME, r, &tok, x_destroy);
+	if (rc != SQLITE_OK) {
+		log_fail("cannot register tokenizer %s: %s", FTSTOK_NAME, sqlite3_errstr(rc));
+		goto fail;
+	}
 	return 0;
+fail:
+	x_destroy(r);
+	return -1;
 }

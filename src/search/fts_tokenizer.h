@@ -80,9 +80,13 @@ typedef int (*ftstok_token_fn)(void *ctx, int flags, const char *tok, int ntok, 
 
 /*
  * Registers the tokenizer FTSTOK_NAME on db, for every FTS5 table made
- * after.  0 or -1 (reason recorded: FTS5 missing, SQLite error).
+ * after.  store (copied; may be NULL) is given to the stemmers of every
+ * tokenizer FTS5 makes on db (stem_set_store()); drop(store->ctx), if
+ * drop is not NULL, is called when db no longer needs it (when db
+ * closes, or at once if registering fails).  0 or -1 (reason recorded:
+ * FTS5 missing, SQLite error).
  */
-int ftstok_register(sqlite3 *db);
+int ftstok_register(sqlite3 *db, const struct stem_store *store, void (*drop)(void *ctx));
 
 /*
  * A tokenizer for the arguments argv[0..argc) as above (no arguments:
@@ -93,10 +97,14 @@ int ftstok_register(sqlite3 *db);
 struct ftstok *ftstok_new(const char *const *argv, int argc);
 void ftstok_free(struct ftstok *t);
 
+/* Gives the tokenizer's stemmers a persistent cache (copied; NULL: none). */
+void ftstok_set_store(struct ftstok *t, const struct stem_store *store);
+
 /*
  * Tokenizes text[0..n) for reason (FTS5_TOKENIZE_DOCUMENT, _QUERY, _QUERY |
- * _PREFIX or _AUX), calling fn for each token.  Returns SQLITE_OK or fn's
- * first non-zero return.
+ * _PREFIX or _AUX), calling fn for each token.  Returns SQLITE_OK, fn's
+ * first non-zero return, or SQLITE_ERROR with the reason recorded if a
+ * stemmer fails (the Ukrainian dictionary cannot be loaded).
  */
 int ftstok_run(struct ftstok *t, int reason, const char *text, int n, void *ctx,
                ftstok_token_fn fn);
@@ -116,7 +124,7 @@ struct ftstok_tape {
 
 /*
  * Tokenizes text[0..n) as a document into tape (reset first).  0, or -1
- * (reason recorded) for a text FTS5 could not take.
+ * (reason recorded) for a text FTS5 could not take or a failed stemmer.
  */
 int ftstok_record(struct ftstok *t, const char *text, size_t n, struct buf *tape);
 /*

@@ -11,22 +11,30 @@
 
 #include "search/fts_tokenizer.h"
 #include "search/stem.h"
+#include "search/stemdb.h"
 #include "util/arena.h"
 #include "util/log.h"
 
 static const char *const migrations[] = {
-	/* 1: the tables' registry and the indexed articles. */
-	"CREATE TABLE search_table(\n"
-	"  lang TEXT PRIMARY KEY,\n"
-	"  name TEXT NOT NULL UNIQUE,\n"
-	"  tokenize TEXT NOT NULL,\n"
-	"  version TEXT NOT NULL);\n"
-	"CREATE TABLE search_doc(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  lang TEXT NOT NULL,\n"
-	"  date INTEGER NOT NULL,\n"
-	"  section_id INTEGER NOT NULL,\n"
-	"  hash INTEGER NOT NULL);\n",
+        /* 1: the tables' registry and the indexed articles. */
+        "CREATE TABLE search_table(\n"
+        "  lang TEXT PRIMARY KEY,\n"
+        "  name TEXT NOT NULL UNIQUE,\n"
+        "  tokenize TEXT NOT NULL,\n"
+        "  version TEXT NOT NULL);\n"
+        "CREATE TABLE search_doc(\n"
+        "  id INTEGER PRIMARY KEY,\n"
+        "  lang TEXT NOT NULL,\n"
+        "  date INTEGER NOT NULL,\n"
+        "  section_id INTEGER NOT NULL,\n"
+        "  hash INTEGER NOT NULL);\n",
+        /* 2: the persistent stem cache (stemdb.h); STEMDB_CREATE repeats it. */
+        "CREATE TABLE search_stem(\n"
+        "  lang TEXT NOT NULL,\n"
+        "  dict INTEGER NOT NULL,\n"
+        "  word TEXT NOT NULL,\n"
+        "  keys BLOB NOT NULL,\n"
+        "  PRIMARY KEY (lang, dict, word)) WITHOUT ROWID;\n",
 };
 
 static const struct store_schema schema = {"search", migrations, NELEM(migrations)};
@@ -57,14 +65,24 @@ static void rollback_reset(void *arg)
 	s->deferred = false;
 }
 
+static void drop_stems(void *ctx)
+{
+	stemdb_unref(ctx);
+}
+
 struct search *search_open(struct store *st, int flags)
 {
 	struct search *s = xcalloc(1, sizeof(*s));
+	struct stem_store store;
 
 	s->st = st;
 	s->db = store_db(st);
 	s->flags = flags;
-	if (ftstok_register(s->db) != 0 || search_aux_register(s->db) != 0)
+	/* One reference is the tokenizers' (dropped when the connection closes). */
+	s->stems = stemdb_new(s->db, !(flags & SEARCH_READONLY));
+	stemdb_ref(s->stems);
+	stemdb_store(s->stems, true, &store);
+	if (ftstok_register(s->db, &store, drop_stems) != 0 || search_aux_register(s->db) != 0)
 		goto fail;
 	if (store_migrate_module(st, &schema) != STORE_OK) {
 		if (!(flags & SEARCH_READONLY))
@@ -100,6 +118,9 @@ void search_close(struct search *s)
 		sqlite3_finalize(s->cache[i].st);
 		free(s->cache[i].sql);
 	}
+	/* Its statements go before the connection closes; tokenizers may still hold it. */
+	stemdb_detach(s->stems);
+	stemdb_unref(s->stems);
 	free(s->pending);
 	free(s->unavailable);
 	free(s);
@@ -209,8 +230,8 @@ int search_table_ensure(struct search *s, const char *lang, struct search_table 
 	for (i = 0; i < n && 11 + i + 1 < sizeof(out->name); i++) {
 		char c = lang[i];
 		out->name[11 + i] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c
-		                    : (c >= 'A' && c <= 'Z')                        ? (char)(c | 0x20)
-		                                                                     : '_';
+		                    : (c >= 'A' && c <= 'Z') ? (char)(c | 0x20)
+		                                             : '_';
 	}
 	snprintf(out->tokenize, sizeof(out->tokenize), "%s", search_tokenize_args(lang));
 	snprintf(out->version, sizeof(out->version), "%s", stem_version());

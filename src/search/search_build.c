@@ -16,6 +16,10 @@
  * by the same CREATE VIRTUAL TABLE but for the tokenizer's cache size,
  * which the shadow tables do not record.  The tests check the result
  * with FTS5's integrity-check.
+ *
+ * The Ukrainian keys a builder computes go into a stem cache table of its
+ * scratch database (stemdb.h) after each article, and are copied into
+ * the store's with the rest (rows the store has already are kept).
  */
 #include "search/search_int.h"
 
@@ -49,6 +53,7 @@ struct builder {
 	struct search_table t; /* the store's table */
 	char path[4096];
 	sqlite3 *db;
+	struct stemdb *stems; /* the scratch database's stem cache */
 	pthread_t th;
 	bool started;
 	struct doc *q[QUEUE];
@@ -79,16 +84,29 @@ static int exec(struct builder *b, const char *sql)
 	                                                               : fail(b, "scratch index");
 }
 
+static void drop_stems(void *ctx)
+{
+	stemdb_unref(ctx);
+}
+
 /* The scratch database with the table as the store's. */
 static int open_scratch(struct builder *b)
 {
-	char sql[512];
+	struct stem_store store;
+	char sql[768];
 
 	unlink(b->path);
 	if (sqlite3_open_v2(b->path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK)
 		return fail(b, "scratch index");
-	if (ftstok_register(b->db) != 0)
+	/*
+	 * Record only: the scratch table starts empty, and the stem cache
+	 * in memory already answers a word seen before.
+	 */
+	b->stems = stemdb_new(b->db, true);
+	stemdb_ref(b->stems);
+	stemdb_store(b->stems, false, &store);
+	if (ftstok_register(b->db, &store, drop_stems) != 0)
 		return fail(b, "scratch index");
 	snprintf(sql, sizeof(sql),
 	         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
@@ -97,7 +115,7 @@ static int open_scratch(struct builder *b)
 	         "tokenize = '" FTSTOK_NAME " %s cache " BUILD_CACHE "'); "
 	         "INSERT INTO \"%s\"(\"%s\", rank) VALUES ('hashsize', " HASH_SIZE "); "
 	         "CREATE TABLE doc(id INTEGER PRIMARY KEY, date INTEGER, section_id INTEGER, "
-	         "hash INTEGER); BEGIN",
+	         "hash INTEGER); " STEMDB_CREATE "BEGIN",
 	         b->t.name, b->t.tokenize, b->t.name, b->t.name);
 	return exec(b, sql);
 }
@@ -142,6 +160,8 @@ static int insert(struct builder *b, sqlite3_stmt *fts, sqlite3_stmt *doc, struc
 		return fail(b, "scratch index");
 	}
 	sqlite3_reset(doc);
+	if (stemdb_flush(b->stems) != 0)
+		return fail(b, "scratch stem cache");
 	return 0;
 }
 
@@ -313,6 +333,44 @@ out:
 	return rc;
 }
 
+/* Adds the stems the builder computed to the store's stem cache.  0 or -1. */
+static int copy_stems(struct search *s, struct builder *b)
+{
+	sqlite3_stmt *from = NULL, *to = NULL;
+	int i, r, rc = -1;
+
+	if (sqlite3_prepare_v2(b->db, "SELECT lang, dict, word, keys FROM " STEMDB_TABLE, -1, &from,
+	                       NULL) != SQLITE_OK) {
+		fail(b, "scratch stem cache");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT OR IGNORE INTO " STEMDB_TABLE "(lang, dict, word, keys) "
+	                       "VALUES (?, ?, ?, ?)",
+	                       -1, &to, NULL) != SQLITE_OK) {
+		search_fail(s, "search: copy");
+		goto out;
+	}
+	while ((r = sqlite3_step(from)) == SQLITE_ROW) {
+		for (i = 0; i < 4; i++)
+			sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
+		if (sqlite3_step(to) != SQLITE_DONE) {
+			search_fail(s, "search: copy");
+			goto out;
+		}
+		sqlite3_reset(to);
+	}
+	if (r != SQLITE_DONE) {
+		fail(b, "scratch stem cache");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(from);
+	sqlite3_finalize(to);
+	return rc;
+}
+
 static int copy_in(struct search *s, struct builder *b)
 {
 	char name[96], sql[160];
@@ -326,6 +384,8 @@ static int copy_in(struct search *s, struct builder *b)
 		if (copy(s, b, name) != 0)
 			return -1;
 	}
+	if (copy_stems(s, b) != 0)
+		return -1;
 	return copy_docs(s, b);
 }
 
@@ -382,6 +442,8 @@ stop:
 		}
 	}
 	for (i = 0; i < bd.n; i++) {
+		stemdb_detach(bd.b[i]->stems);
+		stemdb_unref(bd.b[i]->stems);
 		sqlite3_close(bd.b[i]->db);
 		if (bd.b[i]->path[0])
 			unlink(bd.b[i]->path);

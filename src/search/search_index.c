@@ -12,6 +12,11 @@
  * The row is read here with SQL on the store's tables rather than through
  * store_article_get(): a rebuild reads 100,000 of them, and the authors
  * and tags that function also loads are not indexed.
+ *
+ * The Ukrainian keys computed on the way (by FTS5's tokenizers on the
+ * connection or by the workers') go into the persistent stem cache
+ * (stemdb.h) after each article, in the same transaction, so that the
+ * next process finds them without loading hunspell.
  */
 #include "search/search_int.h"
 
@@ -284,6 +289,14 @@ static int doc_apply(struct search *s, struct doc *d)
 	return step_done(s, st, "search: index");
 }
 
+/* Writes the stems recorded since the last call into the stem cache. */
+static int flush_stems(struct search *s)
+{
+	if (stemdb_flush(s->stems) != 0)
+		return log_fail("search: %s", log_reason());
+	return 0;
+}
+
 static int sync_one(struct search *s, int64_t id)
 {
 	struct doc d;
@@ -305,6 +318,8 @@ static int sync_one(struct search *s, int64_t id)
 	rc = doc_apply(s, &d);
 out:
 	doc_finish(&d);
+	if (rc == 0)
+		rc = flush_stems(s);
 	return rc;
 }
 
@@ -350,6 +365,7 @@ struct worker_tok {
 };
 
 struct batch {
+	struct stem_store stems; /* put only: the workers record what they stem */
 	struct doc ring[RING];
 	pthread_mutex_t mu;
 	pthread_cond_t work, done;
@@ -359,7 +375,8 @@ struct batch {
 };
 
 /* Text and tokens of d with the worker's tokenizer for its table. */
-static void prepare(struct doc *d, struct worker_tok *toks, size_t *ntoks)
+static void prepare(struct doc *d, const struct stem_store *stems, struct worker_tok *toks,
+                    size_t *ntoks)
 {
 	const char *argv[8];
 	char buf[64], *p, *save = NULL;
@@ -383,6 +400,7 @@ static void prepare(struct doc *d, struct worker_tok *toks, size_t *ntoks)
 		argv[argc++] = WORKER_CACHE;
 		if ((t = ftstok_new(argv, argc)) == NULL)
 			goto fail;
+		ftstok_set_store(t, stems);
 		if (*ntoks < MAX_TOKS) {
 			snprintf(toks[*ntoks].args, sizeof(toks[0].args), "%s", d->tokenize);
 			toks[(*ntoks)++].t = t;
@@ -423,7 +441,7 @@ static void *worker(void *arg)
 		b->next_work++;
 		d->state = BUSY;
 		pthread_mutex_unlock(&b->mu);
-		prepare(d, toks, &ntoks);
+		prepare(d, &b->stems, toks, &ntoks);
 		pthread_mutex_lock(&b->mu);
 		d->state = DONE;
 		pthread_cond_broadcast(&b->done);
@@ -456,6 +474,7 @@ static int batch_run(struct search *s, const int64_t *ids, size_t n, struct prog
 
 	for (i = 0; i < RING; i++)
 		doc_init(&b->ring[i]);
+	stemdb_store(s->stems, false, &b->stems);
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->work, NULL);
 	pthread_cond_init(&b->done, NULL);
@@ -508,6 +527,8 @@ static int batch_run(struct search *s, const int64_t *ids, size_t n, struct prog
 		} else if (doc_apply(s, d) != 0) {
 			goto stop;
 		}
+		if (flush_stems(s) != 0)
+			goto stop;
 		d->state = FREE;
 		head++;
 		if (pr)
@@ -655,6 +676,7 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 	int64_t *ids = NULL;
 	size_t nt, n = 0, cap = 0, i;
 	double t0 = now();
+	uint64_t dict;
 	char sql[128];
 	int r, rc = -1;
 
@@ -679,6 +701,16 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 		search_fail(s, "search: reindex");
 		goto fail;
 	}
+	/* Stems of another dictionary than this process's are never read again. */
+	if ((dict = stem_dictionary_id(STEM_UK)) != 0) {
+		st = search_stmt(s, "DELETE FROM " STEMDB_TABLE " WHERE lang = ? AND dict != ?");
+		if (st == NULL)
+			goto fail;
+		sqlite3_bind_text(st, 1, stem_lang_name(STEM_UK), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)dict);
+		if (step_done(s, st, "search: reindex") != 0)
+			goto fail;
+	}
 	/* By id, languages mixed: each language's builder is fed all along. */
 	st = search_stmt(s, "SELECT id FROM article WHERE status = 'published' ORDER BY id");
 	if (st == NULL)
@@ -700,7 +732,7 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 		pr.enabled = 0;
 	r = index_many(s, ids, n, &pr);
 	progress_finish(&pr);
-	if (r != 0)
+	if (r != 0 || flush_stems(s) != 0)
 		goto fail;
 	if (search_table_all(s, a, &t, &nt) != 0)
 		goto fail;

@@ -11,6 +11,7 @@
 #include "search/fts_tokenizer.h"
 
 #include "search/search.h"
+#include "search/stemdb.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/progress.h"
@@ -34,7 +35,8 @@ struct search {
 	struct store *st;
 	sqlite3 *db;
 	int flags;
-	char *unavailable; /* why searching cannot work here, or NULL */
+	struct stemdb *stems; /* the persistent stem cache of the connection */
+	char *unavailable;    /* why searching cannot work here, or NULL */
 	bool deferred;
 	int64_t *pending; /* articles changed since search_defer() */
 	size_t npending, cap;

@@ -13,6 +13,7 @@
  */
 #include "search/stem.h"
 
+#include <dlfcn.h>
 #include <hunspell.h>
 #include <libstemmer.h>
 #include <pthread.h>
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "search/fold.h"
 #include "util/log.h"
@@ -27,6 +30,8 @@
 #define UK_DICT_DEFAULT "/usr/share/hunspell/uk_UA"
 /* Bump when any rule here or in fold.c changes the keys an index holds. */
 #define STEM_RULES_VERSION "tzstem 1"
+/* Bump when uk_light() changes. */
+#define UK_LIGHT_VERSION "uk-light 1"
 
 /*
  * A cache entry is one 128-byte block: the word and its keys stored back
@@ -48,7 +53,9 @@ struct entry {
 struct stem {
 	enum stem_lang lang;
 	struct sb_stemmer *sb;
-	Hunhandle *hun; /* shared, owned by uk below */
+	Hunhandle *hun; /* shared, owned by uk below; NULL until a word needs it */
+	uint64_t dict;  /* uk.id */
+	struct stem_store store;
 	/*
 	 * Two-way set-associative cache, least recently used way evicted:
 	 * set i is entries[2i] (most recent) and entries[2i+1].
@@ -61,11 +68,18 @@ struct stem {
 	int nout;
 };
 
-/* The Ukrainian dictionary: loaded once, shared by every thread. */
+/*
+ * The Ukrainian dictionary: its files looked at when the first Ukrainian
+ * stemmer is made (their identity keys the persistent store), loaded on
+ * the first word that needs it, shared by every thread.
+ */
 static struct {
 	pthread_mutex_t lock;
 	char *path;
-	bool tried;
+	bool checked; /* files looked at */
+	bool present;
+	uint64_t id; /* identity: see dict_id() */
+	bool tried;  /* loading tried */
 	Hunhandle *h;
 	char err[512];
 } uk = {.lock = PTHREAD_MUTEX_INITIALIZER};
@@ -97,11 +111,86 @@ const char *stem_lang_name(enum stem_lang lang)
 void stem_set_uk_dictionary(const char *path)
 {
 	pthread_mutex_lock(&uk.lock);
-	if (!uk.tried) {
+	if (!uk.checked) {
 		free(uk.path);
 		uk.path = xstrdup(path);
 	}
 	pthread_mutex_unlock(&uk.lock);
+}
+
+static uint64_t fnv64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * The dictionary's identity: the rules' version, the path, and the size
+ * and modification time (nanoseconds) of both files and of libhunspell
+ * (whose own upgrade could change the lemmas).  Reading 8 MB to hash them
+ * would cost more than the lookups it guards; a package upgrade changes
+ * the time (dpkg sets the packaged one) and almost always the size.
+ */
+static uint64_t dict_id(const char *base, const struct stat *aff, const struct stat *dic,
+                        const struct stat *lib)
+{
+	const struct stat *f[3] = {aff, dic, lib};
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int64_t v[3];
+	int i;
+
+	h = fnv64(h, STEM_RULES_VERSION "; " UK_LIGHT_VERSION "; ",
+	          strlen(STEM_RULES_VERSION "; " UK_LIGHT_VERSION "; "));
+	h = fnv64(h, base, strlen(base) + 1);
+	for (i = 0; i < 3; i++) {
+		v[0] = (int64_t)f[i]->st_size;
+		v[1] = (int64_t)f[i]->st_mtim.tv_sec;
+		v[2] = (int64_t)f[i]->st_mtim.tv_nsec;
+		h = fnv64(h, v, sizeof(v));
+	}
+	return h ? h : 1;
+}
+
+/* The file of the libhunspell this process runs (zeroed if unknown). */
+static void hunspell_file(struct stat *out)
+{
+	Dl_info info;
+
+	memset(out, 0, sizeof(*out));
+	if (dladdr((void *)Hunspell_stem, &info) == 0 || info.dli_fname == NULL ||
+	    stat(info.dli_fname, out) != 0)
+		memset(out, 0, sizeof(*out));
+}
+
+/*
+ * Looks at the dictionary's files once (a stat each).  Call with uk.lock
+ * held; false with uk.err set if they are missing.
+ */
+static bool uk_check(void)
+{
+	const char *base = uk.path ? uk.path : UK_DICT_DEFAULT;
+	char aff[4096], dic[4096];
+	struct stat sa, sd, sl;
+
+	if (uk.checked)
+		return uk.present;
+	uk.checked = true;
+	snprintf(aff, sizeof(aff), "%s.aff", base);
+	snprintf(dic, sizeof(dic), "%s.dic", base);
+	if (stat(aff, &sa) != 0 || stat(dic, &sd) != 0 || !S_ISREG(sa.st_mode) ||
+	    !S_ISREG(sd.st_mode)) {
+		snprintf(uk.err, sizeof(uk.err),
+		         "%.400s.dic: Ukrainian dictionary not found (install hunspell-uk)", base);
+		return false;
+	}
+	hunspell_file(&sl);
+	uk.id = dict_id(base, &sa, &sd, &sl);
+	uk.present = true;
+	return true;
 }
 
 /* Loads the dictionary once.  Call with uk.lock held; false with uk.err set. */
@@ -109,11 +198,13 @@ static bool uk_load(void)
 {
 	const char *base = uk.path ? uk.path : UK_DICT_DEFAULT;
 	char aff[4096], dic[4096];
+	struct timespec t0, t1;
 	FILE *f;
 
 	if (uk.tried)
 		return uk.h != NULL;
 	uk.tried = true;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(aff, sizeof(aff), "%s.aff", base);
 	snprintf(dic, sizeof(dic), "%s.dic", base);
 	/* hunspell reports a missing file only on stderr, so look first. */
@@ -129,11 +220,40 @@ static bool uk_load(void)
 		         dic);
 		return false;
 	}
+	if (getenv("TAMIZDAT_TRACE") != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(stderr, "tamizdat: trace: %-12s %7.2f ms\n", "hunspell uk",
+		        (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		                (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	}
 	return true;
 missing:
 	snprintf(uk.err, sizeof(uk.err),
 	         "%.400s.dic: Ukrainian dictionary not found (install hunspell-uk)", base);
 	return false;
+}
+
+bool stem_dictionary_loaded(void)
+{
+	bool r;
+
+	pthread_mutex_lock(&uk.lock);
+	r = uk.h != NULL;
+	pthread_mutex_unlock(&uk.lock);
+	return r;
+}
+
+uint64_t stem_dictionary_id(enum stem_lang lang)
+{
+	uint64_t id = 0;
+
+	if (lang != STEM_UK)
+		return 0;
+	pthread_mutex_lock(&uk.lock);
+	if (uk_check())
+		id = uk.id;
+	pthread_mutex_unlock(&uk.lock);
+	return id;
 }
 
 size_t stem_cache_default(enum stem_lang lang)
@@ -160,13 +280,14 @@ struct stem *stem_new(enum stem_lang lang, size_t cache_size)
 		}
 	}
 	if (lang == STEM_UK) {
+		/* Only the files: hunspell loads when a word needs it. */
 		pthread_mutex_lock(&uk.lock);
-		if (!uk_load()) {
+		if (!uk_check()) {
 			log_fail("%s", uk.err);
 			pthread_mutex_unlock(&uk.lock);
 			goto fail;
 		}
-		s->hun = uk.h;
+		s->dict = uk.id;
 		pthread_mutex_unlock(&uk.lock);
 	}
 	if (cache_size > 0) {
@@ -191,6 +312,14 @@ void stem_free(struct stem *s)
 	free(s);
 }
 
+void stem_set_store(struct stem *s, const struct stem_store *store)
+{
+	if (store != NULL)
+		s->store = *store;
+	else
+		memset(&s->store, 0, sizeof(s->store));
+}
+
 void stem_stats(const struct stem *s, struct stem_stats *out)
 {
 	*out = s->stats;
@@ -213,8 +342,8 @@ const char *stem_version(void)
 			words = 0;
 		fclose(f);
 	}
-	snprintf(v, sizeof(v), "%s; snowball 2; hunspell uk_UA %ld; uk-light 1", STEM_RULES_VERSION,
-	         words);
+	snprintf(v, sizeof(v), "%s; snowball 2; hunspell uk_UA %ld; %s", STEM_RULES_VERSION, words,
+	         UK_LIGHT_VERSION);
 	pthread_mutex_unlock(&uk.lock);
 	return v;
 }
@@ -415,30 +544,86 @@ static size_t capitalize(const char *w, size_t n, char *out)
 	return k + n - i;
 }
 
-static void ukrainian(struct stem *s, const char *w, size_t n)
+/* Fills s->out from the store's encoded keys k[0..n). */
+static void decode(struct stem *s, const char *k, size_t n)
 {
-	char word[STEM_WORD_MAX + 8], light[STEM_KEY_MAX];
+	const char *end = k + n, *z;
+
+	s->nout = 0;
+	if (n == 0) /* one empty key: compute() makes it */
+		return;
+	while (s->nout < STEM_MAX_KEYS) {
+		z = memchr(k, '\0', (size_t)(end - k));
+		if (z == NULL)
+			z = end;
+		if ((size_t)(z - k) > STEM_KEY_MAX)
+			break;
+		memcpy(s->out[s->nout], k, (size_t)(z - k));
+		s->outlen[s->nout++] = (size_t)(z - k);
+		if (z == end)
+			break;
+		k = z + 1;
+	}
+}
+
+/* Hands the computed keys of w[0..n) to the store. */
+static void store_put(struct stem *s, const char *w, size_t n)
+{
+	char enc[STEM_STORE_MAX];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < s->nout; i++) {
+		if (i)
+			enc[len++] = '\0';
+		memcpy(enc + len, s->out[i], s->outlen[i]);
+		len += s->outlen[i];
+	}
+	s->store.put(s->store.ctx, s->lang, s->dict, w, n, enc, len);
+}
+
+static int ukrainian(struct stem *s, const char *w, size_t n)
+{
+	char word[STEM_WORD_MAX + 8], light[STEM_KEY_MAX], enc[STEM_STORE_MAX];
 	char **list = NULL;
+	long got;
 	int nl, i;
 
+	if (s->store.get != NULL &&
+	    (got = s->store.get(s->store.ctx, s->lang, s->dict, w, n, enc, sizeof(enc))) >= 0 &&
+	    (size_t)got <= sizeof(enc)) {
+		decode(s, enc, (size_t)got);
+		s->stats.stored++;
+		return 0;
+	}
+	pthread_mutex_lock(&uk.lock);
+	if (s->hun == NULL) {
+		if (!uk_load()) {
+			log_fail("%s", uk.err);
+			pthread_mutex_unlock(&uk.lock);
+			return -1;
+		}
+		s->hun = uk.h;
+	}
 	/*
 	 * A capitalised word gets the lemmas of both the common noun and
 	 * the proper noun ("Київ", "кий"); a lower-case one would miss the
 	 * proper noun, and the text of a query is lower-cased like the index.
 	 */
 	capitalize(w, n, word);
-	pthread_mutex_lock(&uk.lock);
 	nl = Hunspell_stem(s->hun, &list, word);
 	for (i = 0; i < nl; i++)
 		add_key(s, list[i], strlen(list[i]));
 	if (list != NULL)
 		Hunspell_free_list(s->hun, &list, nl);
 	pthread_mutex_unlock(&uk.lock);
-	if (s->nout > 0) {
+	if (s->nout > 0)
 		s->stats.lemmas++;
-		return;
-	}
-	add_key(s, light, uk_light(w, n, light, sizeof(light)));
+	else
+		add_key(s, light, uk_light(w, n, light, sizeof(light)));
+	if (s->store.put != NULL)
+		store_put(s, w, n);
+	return 0;
 }
 
 /*
@@ -473,8 +658,8 @@ static void french(struct stem *s, const char *w, size_t n)
 	}
 }
 
-/* Computes the keys of an uncached word into s->out. */
-static void compute(struct stem *s, const char *w, size_t n)
+/* Computes the keys of an uncached word into s->out.  0 or -1. */
+static int compute(struct stem *s, const char *w, size_t n)
 {
 	bool letters = false;
 	size_t i;
@@ -495,7 +680,8 @@ static void compute(struct stem *s, const char *w, size_t n)
 		french(s, w, n);
 		break;
 	case STEM_UK:
-		ukrainian(s, w, n);
+		if (ukrainian(s, w, n) != 0)
+			return -1;
 		break;
 	default:
 		break;
@@ -505,6 +691,7 @@ done:
 		s->outlen[0] = 0;
 		s->nout = 1;
 	}
+	return 0;
 }
 
 static uint32_t hash(const char *w, size_t n)
@@ -534,7 +721,8 @@ int stem_word(struct stem *s, const char *w, size_t n, struct str keys[STEM_MAX_
 				goto hit;
 		}
 	}
-	compute(s, w, n);
+	if (compute(s, w, n) != 0)
+		return -1;
 	for (i = 0; i < s->nout; i++)
 		keys[i] = (struct str){s->out[i], s->outlen[i]};
 	if (h == 0)

@@ -16,15 +16,26 @@
  * cache of recent words, because stemming (hunspell above all) costs far
  * more than a lookup and word frequencies are steeply skewed.
  *
+ * Loading hunspell's Ukrainian dictionary costs about 0.5 s and 40 MB, more
+ * than a whole one-article publish should take, so a Ukrainian stemmer can
+ * be given a persistent cache (struct stem_store; stemdb.h keeps one in the
+ * store, filled by indexing): a word not in the memory cache is looked up
+ * there, and only a word missing there too loads the dictionary (once per
+ * process, shared under a lock) and is stemmed by it, its keys then handed
+ * to the store.  The store is keyed by the dictionary's identity
+ * (stem_new() reads the size and modification time of the .aff and .dic
+ * files and of libhunspell), so another dictionary or hunspell never gets
+ * the keys of the previous one.
+ *
  * Not thread-safe: a struct stem belongs to one thread at a time (one per
- * FTS5 tokenizer instance).  The hunspell dictionary is loaded once per
- * process, on first use (about 0.5 s and 40 MB), and shared under a lock.
+ * FTS5 tokenizer instance).
  */
 #ifndef TZ_STEM_H
 #define TZ_STEM_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/util.h"
 
@@ -52,8 +63,33 @@ enum stem_lang {
 struct stem_stats {
 	unsigned long long words;  /* stem_word() calls */
 	unsigned long long hits;   /* answered from the cache */
-	unsigned long long lemmas; /* uk: words the dictionary knew */
+	unsigned long long stored; /* uk: answered from the persistent store */
+	unsigned long long lemmas; /* uk: words hunspell was asked for and knew */
 };
+
+/*
+ * A persistent cache of a stemmer's results (ctx is the callbacks'), for
+ * Ukrainian only: the Snowball languages stem faster than any lookup.  A
+ * word's keys travel encoded: back to back, each but the last followed by
+ * a '\0' (no key holds one); a single empty key is the empty string.
+ * dict is the dictionary's identity (see above), lang the stemmer's.
+ */
+struct stem_store {
+	/*
+	 * The encoded keys of w[0..n), copied to out (cap bytes): their
+	 * length, or -1 if the store has none (or fails: the stemmer then
+	 * computes them).  NULL: the stemmer never asks.
+	 */
+	long (*get)(void *ctx, enum stem_lang lang, uint64_t dict, const char *w, size_t n,
+	            char *out, size_t cap);
+	/* Told the keys of a word the stemmer computed; NULL: not told. */
+	void (*put)(void *ctx, enum stem_lang lang, uint64_t dict, const char *w, size_t n,
+	            const char *keys, size_t len);
+	void *ctx;
+};
+
+/* Room for a word's encoded keys. */
+#define STEM_STORE_MAX (STEM_MAX_KEYS * (STEM_KEY_MAX + 1))
 
 /* "en", "fr", "ru", "uk", "none" (also "english", ...); false if unknown. */
 bool stem_lang_parse(const char *s, size_t n, enum stem_lang *out);
@@ -78,17 +114,36 @@ size_t stem_cache_default(enum stem_lang lang);
 
 /*
  * A stemmer for lang with a cache of cache_size words (0: no cache).
- * Returns NULL with the reason recorded (log_fail()) if the stemmer or the
- * Ukrainian dictionary cannot be loaded.  Free with stem_free().
+ * Returns NULL with the reason recorded (log_fail()) if the stemmer is
+ * missing or the Ukrainian dictionary's files are not there; the
+ * dictionary itself is loaded only when a word needs it.  Free with
+ * stem_free().
  */
 struct stem *stem_new(enum stem_lang lang, size_t cache_size);
 void stem_free(struct stem *s);
 
 /*
+ * Gives s a persistent cache (copied; NULL: none).  Only a Ukrainian
+ * stemmer uses it; the others ignore it.
+ */
+void stem_set_store(struct stem *s, const struct stem_store *store);
+
+/* Whether this process has loaded the Ukrainian dictionary (tests, traces). */
+bool stem_dictionary_loaded(void);
+
+/*
+ * The identity of lang's dictionary and rules, as stem_store's dict
+ * (0 for a language without a dictionary, or when it is missing).
+ */
+uint64_t stem_dictionary_id(enum stem_lang lang);
+
+/*
  * Stems the word w[0..n), lower-cased by fold_lower() (accents kept, '
  * as the apostrophe).  Fills keys[] with 1..STEM_MAX_KEYS distinct folded
  * keys and returns their number (one empty key if w folds to nothing).
- * The keys point into s and stay valid until the next call on s.
+ * The keys point into s and stay valid until the next call on s.  -1 with
+ * the reason recorded if the Ukrainian dictionary, needed for w, cannot
+ * be loaded.
  */
 int stem_word(struct stem *s, const char *w, size_t n, struct str keys[STEM_MAX_KEYS]);
 

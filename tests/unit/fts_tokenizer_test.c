@@ -367,7 +367,7 @@ static sqlite3 *open_db(void)
 
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK)
 		return NULL;
-	if (ftstok_register(db) != 0) {
+	if (ftstok_register(db, NULL, NULL) != 0) {
 		fprintf(stderr, "register: %s\n", log_reason());
 		sqlite3_close(db);
 		return NULL;

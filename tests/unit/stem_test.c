@@ -391,25 +391,44 @@ TEST(cache_skips_words_too_long_for_an_entry)
 	stem_free(s);
 }
 
+/* The dictionary's state, saved and put back around a test that pretends nothing was tried. */
+struct uk_saved {
+	Hunhandle *h;
+	bool tried, checked, present;
+	uint64_t id;
+	char *path;
+};
+
+static void uk_forget(struct uk_saved *sv)
+{
+	pthread_mutex_lock(&uk.lock);
+	sv->h = uk.h, sv->tried = uk.tried, sv->checked = uk.checked, sv->present = uk.present;
+	sv->id = uk.id, sv->path = uk.path;
+	uk.h = NULL, uk.tried = uk.checked = uk.present = false, uk.id = 0, uk.path = NULL;
+	pthread_mutex_unlock(&uk.lock);
+}
+
+static void uk_restore(const struct uk_saved *sv)
+{
+	pthread_mutex_lock(&uk.lock);
+	if (uk.h != NULL && uk.h != sv->h)
+		Hunspell_destroy(uk.h);
+	free(uk.path);
+	uk.h = sv->h, uk.tried = sv->tried, uk.checked = sv->checked, uk.present = sv->present;
+	uk.id = sv->id, uk.path = sv->path;
+	pthread_mutex_unlock(&uk.lock);
+}
+
 TEST(uk_missing_dictionary_is_reported)
 {
-	Hunhandle *h;
-	bool tried;
-	char *path;
+	struct uk_saved sv;
 	struct stem *s;
 
-	/* Load the real one first, then pretend nothing was tried yet. */
-	stem_free(stem_new(STEM_UK, 0));
-	pthread_mutex_lock(&uk.lock);
-	h = uk.h, tried = uk.tried, path = uk.path;
-	uk.h = NULL, uk.tried = false, uk.path = NULL;
-	pthread_mutex_unlock(&uk.lock);
+	uk_forget(&sv);
 	stem_set_uk_dictionary("/nonexistent/uk_UA");
 	s = stem_new(STEM_UK, 0);
-	pthread_mutex_lock(&uk.lock);
-	free(uk.path);
-	uk.h = h, uk.tried = tried, uk.path = path;
-	pthread_mutex_unlock(&uk.lock);
+	CHECK(stem_dictionary_id(STEM_UK) == 0);
+	uk_restore(&sv);
 	CHECK(s == NULL);
 	CHECK(strstr(log_reason(), "/nonexistent/uk_UA.dic") != NULL);
 	CHECK(strstr(log_reason(), "hunspell-uk") != NULL);
@@ -637,6 +656,9 @@ TEST(uk_choice_measured_on_word_list)
 	bool show = getenv("TZ_STEM_SHOW") != NULL;
 
 	CHECK(uks != NULL && rus != NULL);
+	/* The approaches below call hunspell directly: have it loaded. */
+	CHECK(stem_word(uks, "війна", strlen("війна"), (struct str[STEM_MAX_KEYS]){0}) > 0);
+	CHECK(uk.h != NULL);
 	fprintf(stderr, "uk word list: %zu lemmas\n", NELEM(uk_list));
 	for (a = 0; a < NAPPROACH; a++) {
 		nf = 0;
@@ -693,12 +715,187 @@ TEST(uk_choice_measured_on_word_list)
 	stem_free(rus);
 }
 
-TESTS(T(lang_names_parse), T(ru_inflections_share_key), T(ru_unrelated_words_differ),
-      T(en_inflections_share_key), T(fr_inflections_share_key),
+/* A persistent store in memory, for the stem_store tests. */
+#define FAKE_MAX 2048
+static struct fake {
+	size_t n;
+	unsigned gets, puts;
+	uint64_t dict;
+	struct {
+		char w[STEM_WORD_MAX + 1];
+		char k[STEM_STORE_MAX];
+		size_t klen;
+	} e[FAKE_MAX];
+} fake;
+
+static long fake_get(void *ctx, enum stem_lang lang, uint64_t dict, const char *w, size_t n,
+                     char *out, size_t cap)
+{
+	struct fake *f = ctx;
+	size_t i;
+
+	f->gets++;
+	if (lang != STEM_UK || dict != f->dict)
+		return -1;
+	for (i = 0; i < f->n; i++)
+		if (strlen(f->e[i].w) == n && memcmp(f->e[i].w, w, n) == 0 && f->e[i].klen <= cap) {
+			memcpy(out, f->e[i].k, f->e[i].klen);
+			return (long)f->e[i].klen;
+		}
+	return -1;
+}
+
+static void fake_put(void *ctx, enum stem_lang lang, uint64_t dict, const char *w, size_t n,
+                     const char *k, size_t len)
+{
+	struct fake *f = ctx;
+
+	f->puts++;
+	if (lang != STEM_UK || dict != f->dict || f->n == FAKE_MAX || n > STEM_WORD_MAX)
+		return;
+	memcpy(f->e[f->n].w, w, n);
+	f->e[f->n].w[n] = '\0';
+	memcpy(f->e[f->n].k, k, len);
+	f->e[f->n].klen = len;
+	f->n++;
+}
+
+static const struct stem_store fake_store = {fake_get, fake_put, &fake};
+
+/* Runs first: nothing in this process has loaded the dictionary yet. */
+TEST(uk_dictionary_loads_on_first_word_only)
+{
+	struct stem *s = stem_new(STEM_UK, 16);
+	struct stem_stats st;
+	struct keys k;
+
+	CHECK(s != NULL);
+	CHECK(!stem_dictionary_loaded());
+	fake.dict = stem_dictionary_id(STEM_UK);
+	CHECK(fake.dict != 0);
+	fake.n = 0;
+	/* війни: two lemmas, encoded as the store keeps them. */
+	snprintf(fake.e[0].w, sizeof(fake.e[0].w), "війни");
+	memcpy(fake.e[0].k, "війна\0війнути", sizeof("війна\0війнути") - 1);
+	fake.e[0].klen = sizeof("війна\0війнути") - 1;
+	fake.n = 1;
+	stem_set_store(s, &fake_store);
+	keys_of(s, "війни", &k);
+	CHECK(k.n == 2);
+	CHECK_STREQ(k.k[0], "війна");
+	CHECK_STREQ(k.k[1], "війнути");
+	keys_of(s, "1941", &k); /* digits: no dictionary needed */
+	CHECK(!stem_dictionary_loaded());
+	stem_stats(s, &st);
+	CHECK(st.stored == 1 && st.lemmas == 0);
+	/* A word the store lacks loads it, and goes into the store. */
+	keys_of(s, "війною", &k);
+	CHECK(stem_dictionary_loaded());
+	CHECK_STREQ(k.k[0], "війна");
+	CHECK(fake.n == 2);
+	CHECK_STREQ(fake.e[1].w, "війною");
+	CHECK(fake.e[1].klen == strlen("війна") &&
+	      memcmp(fake.e[1].k, "війна", fake.e[1].klen) == 0);
+	stem_free(s);
+}
+
+static bool same_keys(const struct keys *a, const struct keys *b)
+{
+	int i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->k[i], b->k[i]) != 0)
+			return false;
+	return true;
+}
+
+TEST(uk_store_gives_same_keys_as_hunspell)
+{
+	static const char *const more[] = {"Київ",       "києві", "шахед", "хаймарсами", "пам’яті",
+	                                   "об'єднання", "ґанку", "ʼ",     "x9",         "воєн"};
+	struct stem *plain = stem_new(STEM_UK, 0), *filler = stem_new(STEM_UK, 0),
+	            *stored = stem_new(STEM_UK, 0);
+	struct stem_store get_only = {fake_get, NULL, &fake};
+	char buf[1024], *w, *save = NULL;
+	struct keys a, b, c;
+	struct stem_stats st;
+	unsigned long long words = 0;
+	size_t i;
+
+	CHECK(plain != NULL && filler != NULL && stored != NULL);
+	fake.dict = stem_dictionary_id(STEM_UK);
+	fake.n = 0;
+	stem_set_store(filler, &fake_store);
+	stem_set_store(stored, &get_only);
+	for (i = 0; i < NELEM(uk_list) + NELEM(more); i++) {
+		snprintf(buf, sizeof(buf), "%s",
+		         i < NELEM(uk_list) ? uk_list[i] : more[i - NELEM(uk_list)]);
+		for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			keys_of(plain, w, &a);
+			keys_of(filler, w, &b); /* computed, and stored */
+			keys_of(stored, w, &c); /* from the store only */
+			CHECK(same_keys(&a, &b));
+			if (!same_keys(&a, &c)) {
+				print_keys(w, &a);
+				print_keys(w, &c);
+			}
+			CHECK(same_keys(&a, &c));
+			words++;
+		}
+	}
+	stem_stats(stored, &st);
+	CHECK(st.words == words);
+	CHECK(st.lemmas == 0);
+	CHECK(st.stored >= words - 2); /* all but "ʼ" and "x9", which need no dictionary */
+	CHECK(fake.n < FAKE_MAX);
+	stem_free(plain);
+	stem_free(filler);
+	stem_free(stored);
+}
+
+TEST(dictionary_identity_follows_files)
+{
+	struct stat a = {0}, d = {0}, l = {0}, x;
+	const char *base = "/usr/share/hunspell/uk_UA";
+	uint64_t id;
+
+	a.st_size = 203463;
+	d.st_size = 8355640;
+	l.st_size = 400000;
+	a.st_mtim.tv_sec = d.st_mtim.tv_sec = l.st_mtim.tv_sec = 1674604800;
+	id = dict_id(base, &a, &d, &l);
+	CHECK(id != 0);
+	CHECK(dict_id(base, &a, &d, &l) == id);
+	x = d;
+	x.st_mtim.tv_nsec = 1;
+	CHECK(dict_id(base, &a, &x, &l) != id);
+	x = d;
+	x.st_size++;
+	CHECK(dict_id(base, &a, &x, &l) != id);
+	CHECK(dict_id("/usr/local/share/hunspell/uk_UA", &a, &d, &l) != id);
+	x = a;
+	x.st_mtim.tv_sec++;
+	CHECK(dict_id(base, &x, &d, &l) != id);
+	x = l;
+	x.st_mtim.tv_sec++;
+	CHECK(dict_id(base, &a, &d, &x) != id);
+	/* This process's: the library found, the identity stable. */
+	hunspell_file(&x);
+	CHECK(x.st_size > 0);
+	CHECK(stem_dictionary_id(STEM_UK) != 0);
+	CHECK(stem_dictionary_id(STEM_UK) == stem_dictionary_id(STEM_UK));
+	CHECK(stem_dictionary_id(STEM_EN) == 0);
+}
+
+TESTS(T(uk_dictionary_loads_on_first_word_only), T(lang_names_parse), T(ru_inflections_share_key),
+      T(ru_unrelated_words_differ), T(en_inflections_share_key), T(fr_inflections_share_key),
       T(fr_query_without_accents_meets_accented_text), T(fr_snowball_conflations_documented),
       T(uk_inflections_share_key), T(uk_unrelated_words_differ),
       T(uk_proper_nouns_found_in_lower_case), T(uk_unknown_words_use_light_stemmer),
       T(uk_light_stemmer_rules), T(digits_and_long_words_kept_whole), T(none_only_folds),
       T(cache_gives_same_keys_as_no_cache), T(cache_skips_words_too_long_for_an_entry),
       T(uk_missing_dictionary_is_reported), T(version_names_dictionary),
+      T(uk_store_gives_same_keys_as_hunspell), T(dictionary_identity_follows_files),
       T(uk_choice_measured_on_word_list));

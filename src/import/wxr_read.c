@@ -708,7 +708,11 @@ static int finish(struct reader *r)
 	if (r->failed)
 		return -1;
 	if (!r->seen_rss || !r->channel_sent) {
-		log_fail("%s: not a WordPress export (no <rss> with a <channel>)", r->name);
+		/* Where the reading stopped: 1:1 when nothing could be decoded. */
+		int line = r->ctxt ? xmlSAX2GetLineNumber(r->ctxt) : 0;
+		int col = r->ctxt ? xmlSAX2GetColumnNumber(r->ctxt) : 0;
+		log_fail("%s:%d:%d: not a WordPress export (no <rss> with a <channel>)", r->name,
+		         line > 0 ? line : 1, col > 0 ? col : 1);
 		return -1;
 	}
 	return 0;

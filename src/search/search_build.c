@@ -42,7 +42,7 @@
  * 20,000 / 60,000 posts, for about 10% more CPU in the indexing
  * (BENCHMARKS.md).
  */
-#define HASH_SIZE "8388608"
+#define HASH_SIZE       "8388608"
 #define BUILD_CACHE_KIB "8192"
 /* Its stem cache (words): a language's whole vocabulary. */
 #define BUILD_CACHE "131072"
@@ -252,28 +252,28 @@ static void push(struct build *bd, struct builder *b, struct doc *d)
 	pthread_mutex_unlock(&bd->mu);
 }
 
-/* Copies table from the scratch database into the store, row by row.  0 or -1. */
-static int copy(struct search *s, struct builder *b, const char *table)
+/*
+ * Copies the rows of select (on the scratch database) into the store with
+ * insert, which takes the selected columns in order, then lang when it is
+ * not NULL.  what names the scratch data in errors.  0 or -1.
+ */
+static int copy_rows(struct search *s, struct builder *b, const char *select, const char *insert,
+                     const char *lang, const char *what)
 {
 	sqlite3_stmt *from = NULL, *to = NULL;
-	struct buf sql = BUF_INIT;
 	int i, n, r, rc = -1;
 
-	buf_printf(&sql, "SELECT * FROM \"%s\"", table);
-	if (sqlite3_prepare_v2(b->db, sql.p, -1, &from, NULL) != SQLITE_OK) {
-		fail(b, "scratch index");
+	if (sqlite3_prepare_v2(b->db, select, -1, &from, NULL) != SQLITE_OK) {
+		fail(b, what);
 		goto out;
 	}
-	n = sqlite3_column_count(from);
-	buf_reset(&sql);
-	buf_printf(&sql, "INSERT INTO \"%s\" VALUES (", table);
-	for (i = 0; i < n; i++)
-		buf_puts(&sql, i ? ", ?" : "?");
-	buf_puts(&sql, ")");
-	if (sqlite3_prepare_v2(s->db, sql.p, -1, &to, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(s->db, insert, -1, &to, NULL) != SQLITE_OK) {
 		search_fail(s, "search: copy");
 		goto out;
 	}
+	n = sqlite3_column_count(from);
+	if (lang != NULL)
+		sqlite3_bind_text(to, n + 1, lang, -1, SQLITE_STATIC);
 	while ((r = sqlite3_step(from)) == SQLITE_ROW) {
 		for (i = 0; i < n; i++)
 			sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
@@ -284,91 +284,56 @@ static int copy(struct search *s, struct builder *b, const char *table)
 		sqlite3_reset(to);
 	}
 	if (r != SQLITE_DONE) {
-		fail(b, "scratch index");
+		fail(b, what);
 		goto out;
 	}
 	rc = 0;
 out:
 	sqlite3_finalize(from);
 	sqlite3_finalize(to);
-	buf_finish(&sql);
+	return rc;
+}
+
+/* Copies a table with the same columns on both sides.  0 or -1. */
+static int copy(struct search *s, struct builder *b, const char *table)
+{
+	struct buf select = BUF_INIT, insert = BUF_INIT;
+	sqlite3_stmt *st;
+	int i, n, rc = -1;
+
+	buf_printf(&select, "SELECT * FROM \"%s\"", table);
+	if (sqlite3_prepare_v2(b->db, select.p, -1, &st, NULL) != SQLITE_OK) {
+		fail(b, "scratch index");
+		goto out;
+	}
+	n = sqlite3_column_count(st);
+	sqlite3_finalize(st);
+	buf_printf(&insert, "INSERT INTO \"%s\" VALUES (", table);
+	for (i = 0; i < n; i++)
+		buf_puts(&insert, i ? ", ?" : "?");
+	buf_puts(&insert, ")");
+	rc = copy_rows(s, b, select.p, insert.p, NULL, "scratch index");
+out:
+	buf_finish(&select);
+	buf_finish(&insert);
 	return rc;
 }
 
 static int copy_docs(struct search *s, struct builder *b)
 {
-	sqlite3_stmt *from = NULL, *to = NULL;
-	int i, r, rc = -1;
-
-	if (sqlite3_prepare_v2(b->db, "SELECT id, date, section_id, hash FROM doc", -1, &from,
-	                       NULL) != SQLITE_OK) {
-		fail(b, "scratch index");
-		goto out;
-	}
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO search_doc(id, lang, date, section_id, hash) "
-	                       "VALUES (?1, ?5, ?2, ?3, ?4)",
-	                       -1, &to, NULL) != SQLITE_OK) {
-		search_fail(s, "search: copy");
-		goto out;
-	}
-	sqlite3_bind_text(to, 5, b->t.lang, -1, SQLITE_STATIC);
-	while ((r = sqlite3_step(from)) == SQLITE_ROW) {
-		for (i = 0; i < 4; i++)
-			sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
-		if (sqlite3_step(to) != SQLITE_DONE) {
-			search_fail(s, "search: copy");
-			goto out;
-		}
-		sqlite3_reset(to);
-	}
-	if (r != SQLITE_DONE) {
-		fail(b, "scratch index");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(from);
-	sqlite3_finalize(to);
-	return rc;
+	return copy_rows(s, b, "SELECT id, date, section_id, hash FROM doc",
+	                 "INSERT INTO search_doc(id, date, section_id, hash, lang) "
+	                 "VALUES (?1, ?2, ?3, ?4, ?5)",
+	                 b->t.lang, "scratch index");
 }
 
 /* Adds the stems the builder computed to the store's stem cache.  0 or -1. */
 static int copy_stems(struct search *s, struct builder *b)
 {
-	sqlite3_stmt *from = NULL, *to = NULL;
-	int i, r, rc = -1;
-
-	if (sqlite3_prepare_v2(b->db, "SELECT lang, dict, word, keys FROM " STEMDB_TABLE, -1, &from,
-	                       NULL) != SQLITE_OK) {
-		fail(b, "scratch stem cache");
-		goto out;
-	}
-	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT OR IGNORE INTO " STEMDB_TABLE "(lang, dict, word, keys) "
-	                       "VALUES (?, ?, ?, ?)",
-	                       -1, &to, NULL) != SQLITE_OK) {
-		search_fail(s, "search: copy");
-		goto out;
-	}
-	while ((r = sqlite3_step(from)) == SQLITE_ROW) {
-		for (i = 0; i < 4; i++)
-			sqlite3_bind_value(to, i + 1, sqlite3_column_value(from, i));
-		if (sqlite3_step(to) != SQLITE_DONE) {
-			search_fail(s, "search: copy");
-			goto out;
-		}
-		sqlite3_reset(to);
-	}
-	if (r != SQLITE_DONE) {
-		fail(b, "scratch stem cache");
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(from);
-	sqlite3_finalize(to);
-	return rc;
+	return copy_rows(s, b, "SELECT lang, dict, word, keys FROM " STEMDB_TABLE,
+	                 "INSERT OR IGNORE INTO " STEMDB_TABLE "(lang, dict, word, keys) "
+	                 "VALUES (?, ?, ?, ?)",
+	                 NULL, "scratch stem cache");
 }
 
 static int copy_in(struct search *s, struct builder *b)

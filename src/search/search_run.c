@@ -31,8 +31,21 @@ struct row {
 
 struct filters {
 	struct buf common; /* SQL shared by every table */
-	int64_t *section; /* per table: ancestor section id, 0 for none, -1 to skip the table */
+	int64_t *section;  /* per table: ancestor section id, 0 for none, -1 to skip the table */
 };
+
+/*
+ * After a statement's last step r: 0 when it ran to the end, or -1 saying
+ * why -- the query's deadline, or SQLite's error about what.
+ */
+static int step_done(struct search *s, int r, const char *what)
+{
+	if (r == SQLITE_DONE)
+		return 0;
+	if (r == SQLITE_INTERRUPT)
+		return log_fail("the search took too long; try fewer or longer words");
+	return search_fail(s, what);
+}
 
 static int cmp_row(const void *a, const void *b)
 {
@@ -125,7 +138,8 @@ static int tag_ids(struct search *s, const char *name, struct buf *out)
 		return -1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		buf_printf(out, "%s%lld", out->n ? "," : "", (long long)sqlite3_column_int64(st, 0));
+		buf_printf(out, "%s%lld", out->n ? "," : "",
+		           (long long)sqlite3_column_int64(st, 0));
 	sqlite3_reset(st);
 	if (r != SQLITE_DONE)
 		return search_fail(s, "search: tag");
@@ -133,9 +147,9 @@ static int tag_ids(struct search *s, const char *name, struct buf *out)
 }
 
 /* Ranks the matches of table t into rows.  0 or -1. */
-static int run_table(struct search *s, const struct search_table *t, size_t ti,
-                     const char *fts, const char *filter, size_t limit, bool by_date,
-                     struct row **rows, size_t *n, size_t *cap, size_t *total)
+static int run_table(struct search *s, const struct search_table *t, size_t ti, const char *fts,
+                     const char *filter, size_t limit, bool by_date, struct row **rows, size_t *n,
+                     size_t *cap, size_t *total)
 {
 	struct search_rank rank;
 	struct buf sql = BUF_INIT;
@@ -186,28 +200,26 @@ static int run_table(struct search *s, const struct search_table *t, size_t ti,
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (r != SQLITE_DONE) {
-		if (r == SQLITE_INTERRUPT)
-			return log_fail("the search took too long; try fewer or longer words");
-		return search_fail(s, "search");
-	}
+	if (step_done(s, r, "search") != 0)
+		return -1;
 	*total += by_date ? (size_t)(*n - first) : rank.count;
 	return 0;
 }
 
 /* Fills the marked title and snippet of hit h from table t.  0 or -1. */
-static int marks(struct search *s, struct arena *a, const struct search_table *t,
-                 const char *fts, struct search_hit *h)
+static int marks(struct search *s, struct arena *a, const struct search_table *t, const char *fts,
+                 struct search_hit *h)
 {
 	char sql[384];
 	sqlite3_stmt *st;
 	int r;
 
-	snprintf(sql, sizeof(sql),
-	         "SELECT tz_highlight(\"%1$s\", %2$d), tz_snippet(\"%1$s\", %3$d, %4$d, %5$d, %6$d) "
-	         "FROM \"%1$s\" WHERE \"%1$s\" MATCH ?1 AND rowid = ?2",
-	         t->name, SEARCH_COL_TITLE, SNIPPET_WORDS, SEARCH_COL_BODY, SEARCH_COL_LEAD,
-	         SEARCH_COL_SUB);
+	snprintf(
+	        sql, sizeof(sql),
+	        "SELECT tz_highlight(\"%1$s\", %2$d), tz_snippet(\"%1$s\", %3$d, %4$d, %5$d, %6$d) "
+	        "FROM \"%1$s\" WHERE \"%1$s\" MATCH ?1 AND rowid = ?2",
+	        t->name, SEARCH_COL_TITLE, SNIPPET_WORDS, SEARCH_COL_BODY, SEARCH_COL_LEAD,
+	        SEARCH_COL_SUB);
 	if ((st = search_stmt(s, sql)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
@@ -218,9 +230,7 @@ static int marks(struct search *s, struct arena *a, const struct search_table *t
 		h->snippet = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 	}
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return search_fail(s, "search: snippet");
-	return 0;
+	return r == SQLITE_ROW ? 0 : step_done(s, r, "search: snippet");
 }
 
 /*
@@ -276,12 +286,7 @@ static int marks_range(struct search *s, struct arena *a, const struct search_ta
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	buf_finish(&ids);
-	if (r != SQLITE_DONE) {
-		if (r == SQLITE_INTERRUPT)
-			return log_fail("the search took too long; try fewer or longer words");
-		return search_fail(s, "search: snippet");
-	}
-	return 0;
+	return step_done(s, r, "search: snippet");
 }
 
 /* Fills the marks of hits[0..n), rows[i].table naming each one's table.  0 or -1. */
@@ -420,8 +425,8 @@ int search_run(struct search *s, struct arena *a, const struct query *q,
 			           " AND d.section_id IN (SELECT descendant FROM section_closure "
 			           "WHERE ancestor = %lld)",
 			           (long long)f.section[i]);
-		if (run_table(s, &t[i], i, fts.p, filter.p ? filter.p : "", offset + limit, o->by_date,
-		              &rows, &nrows, &cap, &out->total) != 0)
+		if (run_table(s, &t[i], i, fts.p, filter.p ? filter.p : "", offset + limit,
+		              o->by_date, &rows, &nrows, &cap, &out->total) != 0)
 			goto done;
 	}
 	if (nrows > 1)

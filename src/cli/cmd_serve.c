@@ -121,18 +121,23 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	/* The dynamic routes: what a static copy of public/ cannot do. */
 	if (cli_search_check(site) != 0)
 		return cli_fail("search index: %s", log_reason());
+	if ((search = search_web_new(site)) == NULL)
+		return cli_fail_reason();
 	adm = admin_new(site->dir);
-	if (adm == NULL)
+	if (adm == NULL) {
+		search_web_free(search);
 		return cli_fail("admin: %s", log_reason());
+	}
 	routes[nroutes++] = (struct http_route){"/admin/", admin_handle, adm, false};
 	if (site->mail && site->mail->enabled) {
 		if ((sb = subscribe_new(site)) == NULL) {
 			admin_free(adm);
+			search_web_free(search);
 			return cli_fail_reason();
 		}
-		routes[nroutes++] = (struct http_route){"/newsletter/", subscribe_handle, sb, false};
+		routes[nroutes++] =
+		        (struct http_route){"/newsletter/", subscribe_handle, sb, false};
 	}
-	search = search_web_new(site);
 	nroutes += search_web_routes(search, routes + nroutes, NELEM(routes) - nroutes);
 	hc.routes = routes;
 	hc.nroutes = nroutes;

@@ -470,6 +470,7 @@ const char *query_message_key(enum query_msg code)
 	case QUERY_MSG_NO_AUTHOR: return "search_msg_no_author";
 	case QUERY_MSG_NO_TAG: return "search_msg_no_tag";
 	case QUERY_MSG_PAGE_LIMIT: return "search_msg_page_limit";
+	case QUERY_MSG_TIMEOUT: return "search_msg_timeout";
 	}
 	return "search_msg_empty";
 }
@@ -506,6 +507,9 @@ const char *query_message_text(struct arena *a, const struct query_message *m)
 	case QUERY_MSG_NO_TAG: return arena_printf(a, "There is no tag \"%s\".", x);
 	case QUERY_MSG_PAGE_LIMIT:
 		return arena_printf(a, "Only the first %s results are listed; narrow the search.", x);
+	case QUERY_MSG_TIMEOUT:
+		return "The search took too long and was stopped: try again, or with fewer or "
+		       "longer words.";
 	}
 	return "";
 }

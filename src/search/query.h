@@ -42,7 +42,7 @@ struct arena;
  * Shortest prefix (letters and digits) for word*: "в*" would merge the
  * lists of thousands of words on every search.
  */
-#define QUERY_PREFIX_MIN 3
+#define QUERY_PREFIX_MIN   3
 #define QUERY_MAX_MESSAGES 8
 
 struct query_term {
@@ -67,6 +67,7 @@ enum query_msg {
 	QUERY_MSG_NO_AUTHOR,  /* arg: the author */
 	QUERY_MSG_NO_TAG,     /* arg: the tag */
 	QUERY_MSG_PAGE_LIMIT, /* results past the last page shown are not listed */
+	QUERY_MSG_TIMEOUT,    /* stopped at its deadline: no results */
 };
 
 struct query_message {

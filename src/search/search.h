@@ -41,7 +41,7 @@ struct store;
 struct search;
 
 /* Marks around matched words in search_hit.title and .snippet. */
-#define SEARCH_MARK_ON '\x02'
+#define SEARCH_MARK_ON  '\x02'
 #define SEARCH_MARK_OFF '\x03'
 
 /* Deepest result listed: (offset + limit) past this is refused with a message. */
@@ -104,7 +104,11 @@ struct search_opts {
 	size_t offset, limit; /* limit 0: 10 */
 	bool marks;           /* fill hit.title and hit.snippet */
 	bool by_date;         /* newest first instead of by rank (feeds); total is not counted */
+	int64_t deadline;     /* search_clock_ms() to stop at with QUERY_MSG_TIMEOUT (0: in 3 s) */
 };
+
+/* A monotonic clock in milliseconds, for search_opts.deadline. */
+int64_t search_clock_ms(void);
 
 struct search_hit {
 	int64_t id;
@@ -121,6 +125,7 @@ struct search_result {
 	struct query_message *msgs; /* the query's and the run's */
 	size_t nmsgs;
 	const char *fts; /* the FTS5 expression run, for tests and --debug */
+	bool timed_out;  /* stopped at the deadline: no hits, QUERY_MSG_TIMEOUT */
 };
 
 /*

@@ -18,9 +18,10 @@
 /* Words in a snippet. */
 #define SNIPPET_WORDS 30
 /*
- * A query running longer than this is stopped: a public search box must
- * not let one request hold a server thread.  The slowest real queries at
- * 100,000 articles take a tenth of it.
+ * A query running longer than this is stopped (search_opts.deadline may
+ * say otherwise): a public search box must not let one request hold a
+ * server thread.  The slowest real queries at 100,000 articles take a
+ * tenth of it.
  */
 #define DEADLINE_MS 3000
 
@@ -35,15 +36,15 @@ struct filters {
 };
 
 /*
- * After a statement's last step r: 0 when it ran to the end, or -1 saying
- * why -- the query's deadline, or SQLite's error about what.
+ * After a statement's last step r: 0 when it ran to the end, 1 when the
+ * query's deadline stopped it, or -1 with SQLite's error about what.
  */
 static int step_done(struct search *s, int r, const char *what)
 {
 	if (r == SQLITE_DONE)
 		return 0;
 	if (r == SQLITE_INTERRUPT)
-		return log_fail("the search took too long; try fewer or longer words");
+		return 1;
 	return search_fail(s, what);
 }
 
@@ -69,7 +70,7 @@ static void add_msg(struct search_result *out, enum query_msg code, const char *
 		out->msgs[out->nmsgs++] = (struct query_message){code, arg ? arg : ""};
 }
 
-static int64_t now_ms(void)
+int64_t search_clock_ms(void)
 {
 	struct timespec ts;
 
@@ -79,7 +80,7 @@ static int64_t now_ms(void)
 
 static int past_deadline(void *arg)
 {
-	return now_ms() > *(int64_t *)arg;
+	return search_clock_ms() > *(int64_t *)arg;
 }
 
 /*
@@ -146,7 +147,7 @@ static int tag_ids(struct search *s, const char *name, struct buf *out)
 	return out->n > 0;
 }
 
-/* Ranks the matches of table t into rows.  0 or -1. */
+/* Ranks the matches of table t into rows.  0, 1 past the deadline, or -1. */
 static int run_table(struct search *s, const struct search_table *t, size_t ti, const char *fts,
                      const char *filter, size_t limit, bool by_date, struct row **rows, size_t *n,
                      size_t *cap, size_t *total)
@@ -200,13 +201,13 @@ static int run_table(struct search *s, const struct search_table *t, size_t ti, 
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (step_done(s, r, "search") != 0)
-		return -1;
+	if ((r = step_done(s, r, "search")) != 0)
+		return r;
 	*total += by_date ? (size_t)(*n - first) : rank.count;
 	return 0;
 }
 
-/* Fills the marked title and snippet of hit h from table t.  0 or -1. */
+/* Fills the marked title and snippet of hit h from table t.  0, 1 past the deadline, or -1. */
 static int marks(struct search *s, struct arena *a, const struct search_table *t, const char *fts,
                  struct search_hit *h)
 {
@@ -240,7 +241,7 @@ static int marks(struct search *s, struct arena *a, const struct search_table *t
  * one hit each did it ten times, and made prefix queries most of the
  * search time.  One statement over the hits' rowid range, keeping theirs
  * only ("+rowid" is a filter, not a lookup per id), merges them once;
- * each row's marks are those marks() gives it.  0 or -1.
+ * each row's marks are those marks() gives it.  0, 1 past the deadline, or -1.
  */
 static int marks_range(struct search *s, struct arena *a, const struct search_table *t,
                        const char *fts, struct search_hit **hs, size_t n)
@@ -289,7 +290,10 @@ static int marks_range(struct search *s, struct arena *a, const struct search_ta
 	return step_done(s, r, "search: snippet");
 }
 
-/* Fills the marks of hits[0..n), rows[i].table naming each one's table.  0 or -1. */
+/*
+ * Fills the marks of hits[0..n), rows[i].table naming each one's table.
+ * 0, 1 past the deadline, or -1.
+ */
 static int fill_marks(struct search *s, struct arena *a, const struct query *q,
                       const struct search_table *t, size_t nt, const char *fts,
                       const struct row *rows, struct search_hit *hits, size_t n)
@@ -297,6 +301,7 @@ static int fill_marks(struct search *s, struct arena *a, const struct query *q,
 	struct search_hit **hs = arena_alloc(a, (n + 1) * sizeof(*hs));
 	bool prefix = false;
 	size_t i, ti, k;
+	int r;
 
 	for (i = 0; i < q->nterms; i++)
 		prefix = prefix || q->terms[i].prefix;
@@ -307,13 +312,13 @@ static int fill_marks(struct search *s, struct arena *a, const struct query *q,
 		if (k == 0)
 			continue;
 		if (prefix && k > 1) {
-			if (marks_range(s, a, &t[ti], fts, hs, k) != 0)
-				return -1;
+			if ((r = marks_range(s, a, &t[ti], fts, hs, k)) != 0)
+				return r;
 			continue;
 		}
 		for (i = 0; i < k; i++)
-			if (marks(s, a, &t[ti], fts, hs[i]) != 0)
-				return -1;
+			if ((r = marks(s, a, &t[ti], fts, hs[i])) != 0)
+				return r;
 	}
 	return 0;
 }
@@ -413,11 +418,14 @@ int search_run(struct search *s, struct arena *a, const struct query *q,
 	if (q->to)
 		buf_printf(&f.common, " AND d.date < %lld", (long long)q->to);
 
-	deadline = now_ms() + DEADLINE_MS;
+	deadline = o->deadline ? o->deadline : search_clock_ms() + DEADLINE_MS;
 	sqlite3_progress_handler(s->db, 10000, past_deadline, &deadline);
 	for (i = 0; i < nt; i++) {
 		if (f.section[i] < 0)
 			continue;
+		/* Past the deadline already (a long wait, or the tables before): stop. */
+		if (past_deadline(&deadline))
+			goto timeout;
 		buf_reset(&filter);
 		buf_puts(&filter, f.common.p ? f.common.p : "");
 		if (f.section[i] > 0)
@@ -425,9 +433,12 @@ int search_run(struct search *s, struct arena *a, const struct query *q,
 			           " AND d.section_id IN (SELECT descendant FROM section_closure "
 			           "WHERE ancestor = %lld)",
 			           (long long)f.section[i]);
-		if (run_table(s, &t[i], i, fts.p, filter.p ? filter.p : "", offset + limit,
-		              o->by_date, &rows, &nrows, &cap, &out->total) != 0)
+		r = run_table(s, &t[i], i, fts.p, filter.p ? filter.p : "", offset + limit,
+		              o->by_date, &rows, &nrows, &cap, &out->total);
+		if (r < 0)
 			goto done;
+		if (r > 0)
+			goto timeout;
 	}
 	if (nrows > 1)
 		qsort(rows, nrows, sizeof(*rows), cmp_row);
@@ -442,10 +453,23 @@ int search_run(struct search *s, struct arena *a, const struct query *q,
 			h->date = rw->date;
 			h->title = h->snippet = "";
 		}
-		if (o->marks && fill_marks(s, a, q, t, nt, fts.p, rows + offset, out->hits, n) != 0)
-			goto done;
+		if (o->marks &&
+		    (r = fill_marks(s, a, q, t, nt, fts.p, rows + offset, out->hits, n)) != 0) {
+			if (r < 0)
+				goto done;
+			goto timeout;
+		}
 		out->nhits = n;
 	}
+	rc = 0;
+	goto done;
+timeout:
+	/* Stopped: a message and no results, never a partial answer. */
+	out->total = 0;
+	out->hits = NULL;
+	out->nhits = 0;
+	out->timed_out = true;
+	add_msg(out, QUERY_MSG_TIMEOUT, NULL);
 	rc = 0;
 done:
 	sqlite3_progress_handler(s->db, 0, NULL, NULL);

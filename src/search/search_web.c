@@ -6,6 +6,7 @@
  */
 #include "search/search_web.h"
 
+#include <ini.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "render/i18n.h"
+#include "search/search_cache.h"
 #include "site/site.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -31,6 +33,15 @@
  * read() per page costs more than the lookup.  SQLite caps it at 2 GB.
  */
 #define MMAP_SIZE "2147483648"
+/*
+ * Answers kept for repeated searches, by default: some thousands of pages
+ * of results.  Readers search for the news of the day, and the same few
+ * words come back; a small server answers them from memory.
+ */
+#define CACHE_MIB_DEFAULT 16
+#define CACHE_MIB_MAX     4096
+#define DEADLINE_MS_MIN   10
+#define DEADLINE_MS_MAX   60000
 
 /* ---- loading -------------------------------------------------------- */
 
@@ -79,8 +90,8 @@ static int load_hits(struct store *st, struct arena *a, struct search_page *out)
 			return -1;
 		secs = arena_calloc(a, nc + 1, sizeof(*secs));
 		for (h->nchain = 0; h->nchain < nc; h->nchain++)
-			if ((secs[h->nchain] = section_of(st, a, chain[h->nchain], cache, &ncache)) ==
-			    NULL)
+			if ((secs[h->nchain] =
+			             section_of(st, a, chain[h->nchain], cache, &ncache)) == NULL)
 				return -1;
 		h->chain = secs;
 		h->art = &arts[j];
@@ -91,19 +102,29 @@ static int load_hits(struct store *st, struct arena *a, struct search_page *out)
 	return 0;
 }
 
+/* search_web_query() in the read transaction the caller opened. */
+static int query_in_tx(struct store *st, struct search *s, struct arena *a, const char *text,
+                       const struct search_opts *opts, struct search_page *out)
+{
+	struct query q;
+
+	memset(out, 0, sizeof(*out));
+	query_parse(a, text, text ? strlen(text) : 0, &q);
+	if (search_run(s, a, &q, opts, &out->res) != 0 || load_hits(st, a, out) != 0)
+		return -1;
+	return 0;
+}
+
 int search_web_query(struct site *site, struct store *st, struct search *s, struct arena *a,
                      const char *text, const struct search_opts *opts, struct search_page *out)
 {
-	struct query q;
-	int rc = -1;
+	int rc;
 
 	(void)site;
 	memset(out, 0, sizeof(*out));
-	query_parse(a, text, text ? strlen(text) : 0, &q);
 	if (store_begin_read(st) != STORE_OK)
 		return -1;
-	if (search_run(s, a, &q, opts, &out->res) == 0 && load_hits(st, a, out) == 0)
-		rc = 0;
+	rc = query_in_tx(st, s, a, text, opts, out);
 	store_rollback(st);
 	return rc;
 }
@@ -152,8 +173,7 @@ static void iso_time(char out[32], int64_t t)
 }
 
 void search_web_json(struct site *site, struct arena *a, const char *text,
-                     const struct search_opts *opts, const struct search_page *p,
-                     struct buf *out)
+                     const struct search_opts *opts, const struct search_page *p, struct buf *out)
 {
 	json_t *o = json_object(), *msgs = json_array(), *res = json_array();
 	struct buf dir = BUF_INIT;
@@ -169,10 +189,9 @@ void search_web_json(struct site *site, struct arena *a, const char *text,
 		json_object_set_new(o, "match", json_string(p->res.fts));
 	for (i = 0; i < p->res.nmsgs; i++) {
 		const char *key = query_message_key(p->res.msgs[i].code);
-		json_array_append_new(msgs, json_pack("{s:s, s:o}", "code", key + strlen("search_msg_"),
-		                                      "text",
-		                                      plain_json(query_message_text(
-		                                              a, &p->res.msgs[i]))));
+		json_array_append_new(
+		        msgs, json_pack("{s:s, s:o}", "code", key + strlen("search_msg_"), "text",
+		                        plain_json(query_message_text(a, &p->res.msgs[i]))));
 	}
 	json_object_set_new(o, "messages", msgs);
 	for (i = 0; i < p->nhits; i++) {
@@ -187,8 +206,8 @@ void search_web_json(struct site *site, struct arena *a, const char *text,
 		json_object_set_new(r, "title_html",
 		                    marked_json(h->title && *h->title ? h->title : art->title));
 		json_object_set_new(r, "path", json_string(arena_printf(a, "%s/", dir.p)));
-		json_object_set_new(r, "url", json_string(arena_printf(a, "%s%s/", site->cfg.base_url,
-		                                                       dir.p)));
+		json_object_set_new(
+		        r, "url", json_string(arena_printf(a, "%s%s/", site->cfg.base_url, dir.p)));
 		iso_time(when, art->date);
 		json_object_set_new(r, "date", json_string(when));
 		for (j = 0; j < h->nchain; j++) {
@@ -198,8 +217,9 @@ void search_web_json(struct site *site, struct arena *a, const char *text,
 			json_array_append_new(
 			        crumbs,
 			        json_pack("{s:o, s:s}", "title",
-			                  plain_json(sec->depth == 0 ? config_title(&site->cfg, sec->lang)
-			                                             : sec->title),
+			                  plain_json(sec->depth == 0
+			                                     ? config_title(&site->cfg, sec->lang)
+			                                     : sec->title),
 			                  "path", arena_printf(a, "%s/", dir.p)));
 		}
 		json_object_set_new(r, "breadcrumb", crumbs);
@@ -224,6 +244,7 @@ void search_web_json(struct site *site, struct arena *a, const char *text,
 struct conn {
 	struct store *st;
 	struct search *s;
+	int64_t data_version; /* PRAGMA data_version at its last read, -1 before */
 	struct conn *next;
 };
 
@@ -239,13 +260,71 @@ struct search_web {
 	struct conn *idle;
 	struct lang_route *langs;
 	size_t nlangs;
+	struct search_cache *cache;
+	unsigned deadline_ms;
 };
+
+struct settings {
+	size_t cache_mib;
+	unsigned deadline_ms;
+	char error[256];
+};
+
+static int number(const char *v, unsigned long lo, unsigned long hi, unsigned long *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	n = strtoul(v, &end, 10);
+	if (*end != '\0' || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* The [search] section of tamizdat.ini: cache_mib, timeout_ms. */
+static int on_value(void *user, const char *section, const char *name, const char *value)
+{
+	struct settings *set = user;
+	unsigned long n;
+
+	if (strcmp(section, "search") != 0)
+		return 1;
+	if (strcmp(name, "cache_mib") == 0) {
+		if (number(value, 0, CACHE_MIB_MAX, &n) != 0)
+			goto bad;
+		set->cache_mib = n;
+	} else if (strcmp(name, "timeout_ms") == 0) {
+		if (number(value, DEADLINE_MS_MIN, DEADLINE_MS_MAX, &n) != 0)
+			goto bad;
+		set->deadline_ms = (unsigned)n;
+	} else {
+		snprintf(set->error, sizeof(set->error),
+		         "unknown setting \"%s\" in [search] (known: cache_mib, timeout_ms)", name);
+		return 0;
+	}
+	return 1;
+bad:
+	snprintf(set->error, sizeof(set->error), "invalid value for \"%s\" in [search]: \"%s\"",
+	         name, value);
+	return 0;
+}
 
 struct search_web *search_web_new(struct site *site)
 {
-	struct search_web *w = xcalloc(1, sizeof(*w));
+	struct settings set = {CACHE_MIB_DEFAULT, 0, ""};
+	struct search_web *w;
 	size_t i;
 
+	if (site->cfg.extra && ini_parse_string(site->cfg.extra, on_value, &set) != 0) {
+		log_fail("tamizdat.ini: %s", set.error[0] ? set.error : "syntax error in [search]");
+		return NULL;
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->cache = search_cache_new(set.cache_mib << 20);
+	w->deadline_ms = set.deadline_ms;
 	w->site = site;
 	pthread_mutex_init(&w->mu, NULL);
 	w->langs = xcalloc(site->cfg.nlangs + 1, sizeof(*w->langs));
@@ -279,8 +358,14 @@ void search_web_free(struct search_web *w)
 		conn_free(c);
 	}
 	pthread_mutex_destroy(&w->mu);
+	search_cache_free(w->cache);
 	free(w->langs);
 	free(w);
+}
+
+void search_web_cache_stats(struct search_web *w, struct search_cache_stats *out)
+{
+	search_cache_stats(w->cache, out);
 }
 
 static struct conn *conn_get(struct search_web *w)
@@ -295,6 +380,7 @@ static struct conn *conn_get(struct search_web *w)
 	if (c)
 		return c;
 	c = xcalloc(1, sizeof(*c));
+	c->data_version = -1;
 	if (store_open(w->site->db_path, STORE_READONLY, &c->st) != STORE_OK)
 		goto fail;
 	sqlite3_exec(store_db(c->st), "PRAGMA mmap_size = " MMAP_SIZE, NULL, NULL, NULL);
@@ -326,14 +412,70 @@ static void url_arg(struct buf *out, const char *name, const char *value)
 	buf_puts(out, name);
 	buf_putc(out, '=');
 	for (p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~')
 			buf_putc(out, (char)*p);
 		else if (*p == ' ')
 			buf_putc(out, '+');
 		else
 			buf_printf(out, "%%%02X", *p);
 	}
+}
+
+/*
+ * Opens a read transaction on c for a request and returns the epoch the
+ * answer may be cached under.  The epoch is read before the snapshot is
+ * taken: whatever commits later makes some connection's next request see
+ * a new data_version and move to a new epoch before anything is served,
+ * so an answer is never stored under an epoch newer than its data.  If
+ * this connection sees a commit first, its own bump makes the next epoch
+ * its own.  (A new connection has no past to compare: it bumps.)
+ * UINT64_MAX: do not cache.  -1 on error.
+ */
+static int begin(struct search_web *w, struct conn *c, uint64_t *epoch)
+{
+	sqlite3_stmt *st;
+	int64_t dv = -1;
+
+	*epoch = search_cache_epoch(w->cache);
+	if (store_begin_read(c->st) != STORE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(store_db(c->st), "PRAGMA data_version", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			dv = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (dv < 0) {
+		*epoch = UINT64_MAX;
+	} else if (dv != c->data_version) {
+		uint64_t old = search_cache_bump(w->cache);
+		*epoch = old == *epoch ? old + 1 : UINT64_MAX;
+		c->data_version = dv;
+	}
+	return 0;
+}
+
+/* Puts the answer cached under key into resp, if there is one: true. */
+static bool cached(struct search_web *w, const char *key, struct http_response *resp)
+{
+	int status;
+
+	buf_reset(&resp->body);
+	if (!search_cache_get(w->cache, key, &resp->body, &status, &resp->content_type))
+		return false;
+	resp->status = status;
+	return true;
+}
+
+static void remember(struct search_web *w, const char *key, uint64_t epoch,
+                     const struct search_page *p, const struct http_response *resp)
+{
+	/* A stopped search may succeed later: never keep its message. */
+	if (epoch == UINT64_MAX || p->res.timed_out)
+		return;
+	search_cache_put(w->cache, key, epoch, resp->status ? resp->status : 200,
+	                 resp->content_type, resp->body.p ? resp->body.p : "", resp->body.n);
 }
 
 static size_t page_arg(const struct http_request *req)
@@ -383,9 +525,10 @@ static int page_fn(void *arg, const struct http_request *req, struct http_respon
 	struct search_opts o = {0};
 	struct search_page p;
 	struct buf args = BUF_INIT;
-	const char **msgs;
+	const char **msgs, *key;
 	struct conn *c = NULL;
-	bool feed = strcmp(rest, "atom.xml") == 0;
+	bool feed = strcmp(rest, "atom.xml") == 0, in_tx = false;
+	uint64_t epoch;
 	size_t i, page = page_arg(req);
 	int rc = -1;
 
@@ -422,9 +565,18 @@ static int page_fn(void *arg, const struct http_request *req, struct http_respon
 	o.by_date = feed;
 	o.limit = feed ? site->cfg.feed_size : SEARCH_WEB_PAGE;
 	o.offset = feed ? 0 : (page - 1) * SEARCH_WEB_PAGE;
+	o.deadline = w->deadline_ms ? search_clock_ms() + (int64_t)w->deadline_ms : 0;
 	if ((c = conn_get(w)) == NULL)
 		goto out;
-	if (search_web_query(site, c->st, c->s, a, q, &o, &p) != 0)
+	if (begin(w, c, &epoch) != 0)
+		goto out;
+	in_tx = true;
+	key = arena_printf(a, "page %s %zu %d %s", lr->lang, page, feed, m.args);
+	if (cached(w, key, resp)) {
+		rc = 0;
+		goto out;
+	}
+	if (query_in_tx(c->st, c->s, a, q, &o, &p) != 0)
 		goto out;
 	msgs = arena_calloc(a, p.res.nmsgs + 1, sizeof(*msgs));
 	for (i = 0; i < p.res.nmsgs; i++)
@@ -435,16 +587,22 @@ static int page_fn(void *arg, const struct http_request *req, struct http_respon
 	m.nhits = p.nhits;
 	m.total = p.res.total;
 	m.first = o.offset + 1;
-	m.npages = (MIN(m.total, (size_t)SEARCH_MAX_RESULTS) + SEARCH_WEB_PAGE - 1) / SEARCH_WEB_PAGE;
+	m.npages =
+	        (MIN(m.total, (size_t)SEARCH_MAX_RESULTS) + SEARCH_WEB_PAGE - 1) / SEARCH_WEB_PAGE;
 	if (feed) {
 		resp->content_type = "application/atom+xml; charset=utf-8";
 		rc = render_search_feed(&site->rs, a, &m, &resp->body);
 	} else {
 		rc = render_search_page(&site->rs, a, &m, &resp->body);
 	}
+	if (rc == 0)
+		remember(w, key, epoch, &p, resp);
 out:
-	if (c)
+	if (c) {
+		if (in_tx)
+			store_rollback(c->st);
 		conn_put(w, c);
+	}
 	buf_finish(&args);
 	arena_free(a);
 	return rc;
@@ -457,7 +615,11 @@ static int json_fn(void *arg, const struct http_request *req, struct http_respon
 	struct arena *a = arena_new(REQUEST_ARENA_MAX);
 	struct search_opts o = {0};
 	struct search_page p;
+	struct buf args = BUF_INIT;
 	struct conn *c = NULL;
+	const char *key;
+	bool in_tx = false;
+	uint64_t epoch;
 	int rc = -1;
 
 	resp->content_type = "application/json; charset=utf-8";
@@ -476,15 +638,32 @@ static int json_fn(void *arg, const struct http_request *req, struct http_respon
 	}
 	o.offset = (page_arg(req) - 1) * o.limit;
 	o.marks = true;
+	o.deadline = w->deadline_ms ? search_clock_ms() + (int64_t)w->deadline_ms : 0;
 	if ((c = conn_get(w)) == NULL)
 		goto out;
-	if (search_web_query(w->site, c->st, c->s, a, q ? q : "", &o, &p) != 0)
+	if (begin(w, c, &epoch) != 0)
+		goto out;
+	in_tx = true;
+	url_arg(&args, "q", q);
+	url_arg(&args, "lang", o.lang);
+	url_arg(&args, "section", o.section);
+	key = arena_printf(a, "json %zu %zu %s", o.offset, o.limit, args.p ? args.p : "");
+	if (cached(w, key, resp)) {
+		rc = 0;
+		goto out;
+	}
+	if (query_in_tx(c->st, c->s, a, q ? q : "", &o, &p) != 0)
 		goto out;
 	search_web_json(w->site, a, q ? q : "", &o, &p, &resp->body);
+	remember(w, key, epoch, &p, resp);
 	rc = 0;
 out:
-	if (c)
+	if (c) {
+		if (in_tx)
+			store_rollback(c->st);
 		conn_put(w, c);
+	}
+	buf_finish(&args);
 	arena_free(a);
 	return rc;
 }

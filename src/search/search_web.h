@@ -55,9 +55,17 @@ void search_web_json(struct site *site, struct arena *a, const char *text,
                      const struct search_opts *opts, const struct search_page *p,
                      struct buf *out);
 
-/* Handler state for the site (borrowed; it must outlive the server). */
+/*
+ * Handler state for the site (borrowed; it must outlive the server), with
+ * the [search] settings of tamizdat.ini: cache_mib (memory for answers to
+ * repeated searches, 0 for none; 16 by default) and timeout_ms (when a
+ * query is stopped; 3000).  NULL with the reason recorded on a bad setting.
+ */
 struct search_web *search_web_new(struct site *site);
 void search_web_free(struct search_web *w);
+/* The answer cache's counters (search_cache.h), for tests. */
+struct search_cache_stats;
+void search_web_cache_stats(struct search_web *w, struct search_cache_stats *out);
 /* Fills routes[0..cap) with the search routes; returns how many (cap >= 2 + languages). */
 size_t search_web_routes(struct search_web *w, struct http_route *routes, size_t cap);
 

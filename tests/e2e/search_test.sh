@@ -88,6 +88,16 @@ curl -s "$U/search.json?q=strike&limit=5&page=3" >"$T/j4"
 check "/search.json pages" $PY -c "import json; d=json.load(open('$T/j4')); assert d['total']==12 and len(d['results'])==2, d"
 check "/search redirects to a page" test "$(code "$U/search?q=x")" -ge 300
 
+# Answers are cached, but a change made by another process shows at once.
+j() { curl -s "$U/search.json?q=%D0%B2%D0%BE%D0%B9%D0%BD%D0%B0&lang=ru" | $PY -c "import json,sys; print(json.load(sys.stdin)['total'])"; }
+before=$(j)
+check "the same search twice answers the same" test "$(j)" = "$before"
+id=$(tz -C "$S" article list --status published --lang ru | grep 'Рабочие Азии' | cut -f1)
+tz -C "$S" -q article unpublish "$id"
+check "an unpublished article leaves the cached answer" test "$(j)" = $((before - 1))
+tz -C "$S" -q article publish "$id"
+check "published again, it is back" test "$(j)" = "$before"
+
 # Hostile queries: 200 with results or a message, never SQL or FTS5 text.
 long=$($PY -c "print('strike%20' * 1200)")
 for q in '' '%22' '%22unbalanced' 'NEAR(a%20b)' '%5E' '*' '%3A' '(' 'a%3Ab' '%FF%FE' '%D0' \
@@ -104,6 +114,12 @@ check "empty query: a message in JSON" $PY -c "import json; d=json.load(open('$T
 curl -s "$U/ru/search/?q=" >"$T/p5.html"
 check "empty query: the localised form and help" contains "$T/p5.html" "Как искать"
 check "still serving after all that" test "$(code "$U/en/")" = 200
+
+# A bad [search] setting stops the server with the setting named.
+cp "$S/tamizdat.ini" "$T/ini"
+printf '\n[search]\ncache_mib = lots\n' >>"$S/tamizdat.ini"
+check "bad [search] setting refused" sh -c "! '$TZ_BIN' -C '$S' serve --port $(free_port) 2>'$T/e' && grep -q 'cache_mib' '$T/e'"
+cp "$T/ini" "$S/tamizdat.ini"
 
 # Valid HTML5: the results page, an empty one, the static copy's page.
 vnu=$(dirname "$here")/browser/node_modules/vnu-jar/build/dist/vnu.jar

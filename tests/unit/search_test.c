@@ -6,8 +6,10 @@
  * filters (language, section subtree, author, tag, dates), only published
  * articles found through every status change, bad input (never an error),
  * the parallel table builder of a rebuild checked with FTS5's
- * integrity-check, and /search.json answering the same to many
- * connections at once as to one at a time and as in process.
+ * integrity-check, /search.json answering the same to many connections
+ * at once as to one at a time and as in process, the server's answer
+ * cache (bounded, and never serving an answer older than the store), and
+ * the deadline that stops a query with a message.
  */
 #include "test.h"
 
@@ -23,6 +25,7 @@
 
 #include "search/query.h"
 #include "search/search.h"
+#include "search/search_cache.h"
 #include "search/search_int.h"
 #include "search/search_web.h"
 #include "site/site.h"
@@ -833,7 +836,178 @@ TEST(concurrent_queries_answer_as_serial_ones)
 	close_site();
 }
 
+/* ---- the answer cache ------------------------------------------------- */
+
+TEST(answer_cache_is_bounded_and_follows_epochs)
+{
+	struct search_cache *c = search_cache_new(64 * 1024);
+	struct search_cache_stats st;
+	struct buf got = BUF_INIT;
+	char key[32], body[1000];
+	const char *ct = NULL;
+	uint64_t e = search_cache_epoch(c);
+	int status = 0;
+	size_t i;
+
+	memset(body, 'x', sizeof(body));
+	CHECK(!search_cache_get(c, "a", &got, &status, &ct));
+	search_cache_put(c, "a", e, 200, "application/json", "{\"n\":1}", 7);
+	CHECK(search_cache_get(c, "a", &got, &status, &ct));
+	CHECK_INTEQ(got.n, 7);
+	CHECK(memcmp(got.p, "{\"n\":1}", 7) == 0);
+	CHECK_INTEQ(status, 200);
+	CHECK_STREQ(ct, "application/json");
+	/* Replaced under the same key. */
+	search_cache_put(c, "a", e, 200, "application/json", "{\"n\":2}", 7);
+	buf_reset(&got);
+	CHECK(search_cache_get(c, "a", &got, &status, &ct));
+	CHECK(memcmp(got.p, "{\"n\":2}", 7) == 0);
+	/* A new epoch: nothing of the old one is served or stored. */
+	CHECK_INTEQ(search_cache_bump(c), e);
+	CHECK(!search_cache_get(c, "a", &got, &status, &ct));
+	search_cache_put(c, "a", e, 200, NULL, "old", 3);
+	CHECK(!search_cache_get(c, "a", &got, &status, &ct));
+	e = search_cache_epoch(c);
+	/* Bounded: 200 answers of 1000 bytes in 64 KiB, the oldest out first. */
+	for (i = 0; i < 200; i++) {
+		snprintf(key, sizeof(key), "k%zu", i);
+		search_cache_put(c, key, e, 200, NULL, body, sizeof(body));
+		if (i == 150) /* used again: stays */
+			CHECK(search_cache_get(c, "k100", &got, &status, &ct) || i < 100);
+	}
+	search_cache_stats(c, &st);
+	CHECK(st.bytes <= 64 * 1024);
+	CHECK(st.entries > 40);
+	CHECK(st.evictions > 100);
+	CHECK(!search_cache_get(c, "k0", &got, &status, &ct));
+	CHECK(search_cache_get(c, "k199", &got, &status, &ct));
+	/* An answer over an eighth of the cache is not kept. */
+	{
+		char *big = xcalloc(1, 9 * 1024);
+		search_cache_put(c, "big", e, 200, NULL, big, 9 * 1024);
+		CHECK(!search_cache_get(c, "big", &got, &status, &ct));
+		free(big);
+	}
+	search_cache_free(c);
+	/* No room: nothing kept. */
+	c = search_cache_new(0);
+	search_cache_put(c, "a", search_cache_epoch(c), 200, NULL, "x", 1);
+	CHECK(!search_cache_get(c, "a", &got, &status, &ct));
+	search_cache_free(c);
+	buf_finish(&got);
+}
+
+/*
+ * Answers served twice come from the cache; any commit to the store --
+ * unpublishing, an edit, a section renamed, made by another connection as
+ * the command line or the admin would -- is seen by the next request.
+ */
+TEST(cached_answers_follow_every_commit)
+{
+	struct search_cache_stats st;
+	struct search_web *w;
+	struct http_route routes[8];
+	struct http_config cfg = {0};
+	struct http_server *srv;
+	struct buf one = BUF_INIT, two = BUF_INIT;
+	unsigned port;
+	int64_t id, other;
+
+	open_site();
+	id = add(&(struct spec){.lang = "en",
+	                        .section = "europe/east",
+	                        .title = "Dirigible report",
+	                        .body = "The dirigible flew."});
+	other = add(&(struct spec){.lang = "en", .title = "Dirigible two", .body = "dirigible"});
+	w = search_web_new(&site);
+	CHECK(w != NULL);
+	cfg.root = site.public_dir;
+	cfg.routes = routes;
+	cfg.nroutes = search_web_routes(w, routes, NELEM(routes));
+	cfg.threads = 2;
+	cfg.quiet = true;
+	srv = http_server_start(&cfg);
+	CHECK(srv != NULL);
+	port = http_server_port(srv);
+
+	CHECK_INTEQ(get_json(port, "en", "dirigible", &one), 0);
+	CHECK(strstr(one.p, "\"total\":2,") != NULL);
+	CHECK_INTEQ(get_json(port, "en", "dirigible", &two), 0);
+	CHECK_STREQ(two.p, one.p);
+	search_web_cache_stats(w, &st);
+	CHECK(st.hits >= 1);
+	CHECK(st.stores >= 1);
+
+	/* Unpublished: gone at once. */
+	CHECK_INTEQ(store_article_set_status(site.store, other, ST_DRAFT), STORE_OK);
+	CHECK_INTEQ(get_json(port, "en", "dirigible", &two), 0);
+	CHECK(strstr(two.p, "\"total\":1,") != NULL);
+	CHECK(strstr(two.p, "Dirigible two") == NULL);
+	/* Its section renamed: the breadcrumb of the next answer says so. */
+	CHECK(strstr(two.p, "Zeppelin Lands") == NULL);
+	{
+		struct arena *a = arena_new(0);
+		struct section sec;
+		CHECK_INTEQ(store_section_find(site.store, a, "en", "europe/east", &sec), STORE_OK);
+		CHECK_INTEQ(store_section_update(site.store, sec.id, "Zeppelin Lands", NULL, -1),
+		            STORE_OK);
+		arena_free(a);
+	}
+	CHECK_INTEQ(get_json(port, "en", "dirigible", &two), 0);
+	CHECK(strstr(two.p, "Zeppelin Lands") != NULL);
+	/* Published again: back. */
+	CHECK_INTEQ(store_article_set_status(site.store, other, ST_PUBLISHED), STORE_OK);
+	CHECK_INTEQ(get_json(port, "en", "dirigible", &two), 0);
+	CHECK(strstr(two.p, "\"total\":2,") != NULL);
+	(void)id;
+
+	http_server_stop(srv);
+	search_web_free(w);
+	buf_finish(&one);
+	buf_finish(&two);
+	close_site();
+}
+
+/* A query past its deadline: no results, a message, never an error. */
+TEST(deadline_stops_with_a_message)
+{
+	struct arena *a;
+	struct search_result r;
+	struct query q;
+	size_t i;
+	bool said = false;
+
+	open_site();
+	add(&(struct spec){.lang = "en", .title = "Balloon", .body = "balloon"});
+	a = arena_new(0);
+	query_parse(a, "balloon", 7, &q);
+	{
+		struct search_opts o = {.limit = 10, .marks = true, .deadline = 1};
+		CHECK_INTEQ(search_run(site.search, a, &q, &o, &r), 0);
+	}
+	CHECK(r.timed_out);
+	CHECK_INTEQ(r.nhits, 0);
+	CHECK_INTEQ(r.total, 0);
+	for (i = 0; i < r.nmsgs; i++)
+		said = said || r.msgs[i].code == QUERY_MSG_TIMEOUT;
+	CHECK(said);
+	CHECK(strstr(query_message_text(a, &(struct query_message){QUERY_MSG_TIMEOUT, ""}),
+	             "too long") != NULL);
+	/* With time enough, the same query answers. */
+	{
+		struct search_opts o = {
+		        .limit = 10, .marks = true, .deadline = search_clock_ms() + 60000};
+		CHECK_INTEQ(search_run(site.search, a, &q, &o, &r), 0);
+	}
+	CHECK(!r.timed_out);
+	CHECK_INTEQ(r.nhits, 1);
+	arena_free(a);
+	close_site();
+}
+
 TESTS(T(morphology_per_language), T(title_match_beats_body_match), T(query_language_and_filters),
       T(only_published_articles_are_found), T(bad_input_is_never_an_error),
       T(rebuild_in_parallel_tables), T(rank_with_docsize_record_as_with_fts5),
-      T(prefix_marks_as_one_by_one), T(concurrent_queries_answer_as_serial_ones))
+      T(prefix_marks_as_one_by_one), T(concurrent_queries_answer_as_serial_ones),
+      T(answer_cache_is_bounded_and_follows_epochs), T(cached_answers_follow_every_commit),
+      T(deadline_stops_with_a_message))

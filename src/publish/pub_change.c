@@ -9,10 +9,13 @@
  * - the article page, or its removal, and its redirect pages;
  * - the pages of its translation group (their language links);
  * - for every list it was or is in: the archive pages from the first
- *   position that moved (or only its own page, for an edit in place), the
- *   index page and the feeds;
- * - its sitemap file and those of its group, its language's index pages,
- *   and the site's root pages.
+ *   position that moved, the index page and the feeds; for an edit in
+ *   place, only its own page, and the index page and feeds if it is
+ *   among the entries they show;
+ * - its sitemap file and those of its group; its language's index pages
+ *   (counts of authors and tags) unless every change was in place; the
+ *   site's root pages unless every change was in place and out of their
+ *   windows (the home page's newest per language, the site feeds).
  *
  * The queue rows are deleted only after their pages are written, so a
  * publish that is killed is completed by the next one.
@@ -115,21 +118,24 @@ int pub_note_language(struct site *site, const char *lang)
 
 struct list_plan {
 	struct pub_list list;
-	size_t from;     /* archive pages from this one (1-based) on; 0: none */
-	size_t *pages;   /* single archive pages */
+	size_t from;   /* archive pages from this one (1-based) on; 0: none */
+	size_t *pages; /* single archive pages */
 	size_t npages;
+	bool head; /* the index page and the feeds (implied by from) */
 };
 
 struct plan {
-	struct imap articles; /* ids to render (value: non-NULL) */
-	struct imap gone;     /* ids whose old folder goes (value: folder, owned) */
+	struct imap articles;  /* ids to render (value: non-NULL) */
+	struct imap gone;      /* ids whose old folder goes (value: folder, owned) */
 	struct imap redirects; /* article ids whose redirects to refresh */
-	struct imap lists;    /* key -> struct list_plan */
-	struct imap sitemaps; /* (lang index << 40 | chunk) -> lang */
+	struct imap lists;     /* key -> struct list_plan */
+	struct imap sitemaps;  /* (lang index << 40 | chunk) -> lang */
 	char *langs[CONFIG_MAX_LANGS];
 	size_t nlangs;
 	char *rebuild[CONFIG_MAX_LANGS];
 	size_t nrebuild;
+	bool moved; /* some change was not an edit in place: counts may differ */
+	bool root;  /* the root pages show something that changed */
 };
 
 static void plan_lang(struct plan *p, char **set, size_t *n, const char *lang)
@@ -187,7 +193,10 @@ static bool has_key(json_t *lists, int64_t key)
 	json_t *v;
 
 	json_array_foreach(lists, i, v)
-	        if (json_integer_value(v) == key) return true;
+	{
+		if (json_integer_value(v) == key)
+			return true;
+	}
 	return false;
 }
 
@@ -196,26 +205,48 @@ static bool has_key(json_t *lists, int64_t key)
  * was_in) and is at new key (if is_in).
  */
 static int plan_list_change(struct plan *p, struct pub_data *d, int64_t key, const char *lang,
-                            int64_t id, bool was_in, int64_t old_date, bool is_in,
-                            int64_t new_date, size_t page_size)
+                            int64_t id, bool was_in, int64_t old_date, bool is_in, int64_t new_date,
+                            size_t page_size, size_t feed_size)
 {
 	struct list_plan *lp = plan_list(p, key, lang);
 	int64_t kdate;
 	size_t n, from_new, rank;
 
-	if (lp->list.kind == PL_SITE)
-		return 0; /* the site list only has feeds */
 	if (pub_data_list_count(d, &lp->list, &n) != 0)
 		return -1;
 	if (was_in && is_in && old_date == new_date) {
-		/* Edited in place: only the page holding it changes. */
+		/*
+		 * Edited in place: the archive page holding it changes, and the
+		 * index page, the feeds and the home page only if they show it.
+		 * rank counts the older entries, from_new - 1 the newer ones.
+		 */
+		size_t newer, shown;
+		const struct pub_section *root;
 		if (pub_data_list_count_from(d, &lp->list, new_date, id, &from_new) != 0)
 			return -1;
 		rank = n - from_new;
-		add_page(lp, rank / page_size + 1);
+		newer = from_new ? from_new - 1 : 0;
+		if (lp->list.kind == PL_SITE) {
+			/* The site list only has feeds, written with the root pages. */
+			p->root = p->root || newer < feed_size;
+			return 0;
+		}
+		shown = n - render_index_first_chunk(n, page_size) * page_size;
+		if (newer >= shown)
+			add_page(lp, rank / page_size + 1);
+		if (newer < shown || newer < feed_size)
+			lp->head = true;
+		root = lp->list.kind == PL_SECTION ? pub_data_root(d, lang) : NULL;
+		if (root && root->sec->id == lp->list.id && newer < PUB_HOME_ITEMS)
+			p->root = true;
 		return 0;
 	}
-	kdate = !was_in ? new_date : !is_in ? old_date : (old_date < new_date ? old_date : new_date);
+	p->moved = p->root = true;
+	if (lp->list.kind == PL_SITE)
+		return 0;
+	kdate = !was_in  ? new_date
+	        : !is_in ? old_date
+	                 : (old_date < new_date ? old_date : new_date);
 	if (pub_data_list_count_from(d, &lp->list, kdate, id, &from_new) != 0)
 		return -1;
 	rank = n - from_new;
@@ -253,7 +284,7 @@ static int plan_article(struct plan *p, struct site *site, struct pub_data *d, s
 	json_t *ol = json_object_get(old, "lists"), *nl = json_object_get(now, "lists");
 	int64_t od = json_integer_value(json_object_get(old, "date"));
 	int64_t nd = json_integer_value(json_object_get(now, "date"));
-	const size_t ps = site->cfg.page_size;
+	const size_t ps = site->cfg.page_size, fs = site->cfg.feed_size;
 	size_t i;
 	json_t *v;
 	int rc = 0;
@@ -269,18 +300,16 @@ static int plan_article(struct plan *p, struct site *site, struct pub_data *d, s
 	if (was && olddir && (!is || (newdir && strcmp(olddir, newdir) != 0)))
 		imap_put(&p->gone, id, xstrdup(olddir));
 	imap_put(&p->redirects, id, (void *)1);
-	json_array_foreach(json_object_get(old, "group"), i, v) imap_put(&p->articles,
-	                                                                 json_integer_value(v),
-	                                                                 (void *)1);
-	json_array_foreach(json_object_get(now, "group"), i, v) imap_put(&p->articles,
-	                                                                 json_integer_value(v),
-	                                                                 (void *)1);
+	json_array_foreach(json_object_get(old, "group"), i, v)
+	        imap_put(&p->articles, json_integer_value(v), (void *)1);
+	json_array_foreach(json_object_get(now, "group"), i, v)
+	        imap_put(&p->articles, json_integer_value(v), (void *)1);
 	/* Lists it was in and is in. */
 	json_array_foreach(ol, i, v)
 	{
 		int64_t key = json_integer_value(v);
 		bool in_now = is && has_key(nl, key);
-		if ((rc = plan_list_change(p, d, key, lang, id, true, od, in_now, nd, ps)) != 0)
+		if ((rc = plan_list_change(p, d, key, lang, id, true, od, in_now, nd, ps, fs)) != 0)
 			goto out;
 	}
 	json_array_foreach(nl, i, v)
@@ -288,7 +317,7 @@ static int plan_article(struct plan *p, struct site *site, struct pub_data *d, s
 		int64_t key = json_integer_value(v);
 		if (was && has_key(ol, key))
 			continue;
-		if ((rc = plan_list_change(p, d, key, lang, id, false, 0, true, nd, ps)) != 0)
+		if ((rc = plan_list_change(p, d, key, lang, id, false, 0, true, nd, ps, fs)) != 0)
 			goto out;
 	}
 	plan_sitemap(p, &site->cfg, lang, id);
@@ -395,7 +424,8 @@ static int execute(struct plan *p, struct pub_ctx *c)
 		if (lp->from) {
 			if (pub_page_list_from(c, &lp->list, lp->from) != 0)
 				return -1;
-		} else if (pub_page_list(c, &lp->list, 0) != 0 || pub_page_feeds(c, &lp->list) != 0) {
+		} else if (lp->head && (pub_page_list(c, &lp->list, 0) != 0 ||
+		                        pub_page_feeds(c, &lp->list) != 0)) {
 			return -1;
 		}
 		trace(lp->list.kind == PL_SECTION  ? "  section"
@@ -409,7 +439,7 @@ static int execute(struct plan *p, struct pub_ctx *c)
 			                     KEY_ID40(p->sitemaps.keys[i])) != 0)
 				return -1;
 	trace("sitemaps");
-	for (i = 0; i < p->nlangs; i++)
+	for (i = 0; p->moved && i < p->nlangs; i++)
 		if (config_lang(&c->site->cfg, p->langs[i]) &&
 		    pub_page_language(c, p->langs[i], false) != 0)
 			return -1;
@@ -421,11 +451,12 @@ static int execute(struct plan *p, struct pub_ctx *c)
 		if (p->nlangs && store_article_max_id(c->store, &maxid) != STORE_OK)
 			return -1;
 		for (i = 0; p->nlangs && i < cfg->nlangs; i++)
-			if (imap_get(&p->sitemaps, (int64_t)i << 40 | maxid / PUB_SITEMAP_CHUNK) == NULL &&
+			if (imap_get(&p->sitemaps, (int64_t)i << 40 | maxid / PUB_SITEMAP_CHUNK) ==
+			            NULL &&
 			    pub_page_sitemap(c, cfg->langs[i].code, maxid / PUB_SITEMAP_CHUNK) != 0)
 				return -1;
 	}
-	if (pub_page_root(c, false) != 0)
+	if ((p->root || p->moved) && pub_page_root(c, false) != 0)
 		return -1;
 	trace("root");
 	return 0;

@@ -169,6 +169,9 @@ int pub_page_sitemap(struct pub_ctx *c, const char *lang, int64_t k);
 extern int64_t pub_sitemap_chunk;
 #define PUB_SITEMAP_CHUNK pub_sitemap_chunk
 
+/* Newest articles of each language on the site's home page. */
+#define PUB_HOME_ITEMS 5
+
 /* The folder of a list's pages. */
 const char *pub_list_dir(struct pub_ctx *c, const struct pub_list *l);
 

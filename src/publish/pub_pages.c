@@ -17,7 +17,6 @@
 int64_t pub_sitemap_chunk = 250;
 
 /* Articles per language on the site's root page. */
-#define PUB_HOME_ITEMS 5
 
 static const struct config *cfg_of(struct pub_ctx *c)
 {

@@ -159,6 +159,13 @@ static void random_change(struct site *site)
 		random_article(a, &in, langs[rnd(2)]);
 		if (store_article_add(s, &in, &id) == STORE_OK)
 			pub_note_article_new(site, id);
+	} else if (op < 5) {
+		/* A title and text edit, nothing else: in place in every list. */
+		store_article_get(s, a, id, STORE_WITH_BODY, &old);
+		old.title = arena_printf(a, "Edited %u", rnd(1000));
+		old.body = arena_printf(a, "New text %u.\n", rnd(1000));
+		pub_note_article(site, id);
+		store_article_update(s, id, &old);
 	} else if (op < 7) {
 		store_article_get(s, a, id, STORE_WITH_BODY, &old);
 		random_article(a, &in, old.lang);
@@ -320,5 +327,61 @@ TEST(pages_exist_where_links_point)
 	fs_remove_tree(sitedir);
 }
 
+/*
+ * An edit in place (title and text only) rewrites the index page, the
+ * feeds and the root pages only when they show the article.  Each edit,
+ * of the newest articles and of older ones, is compared with a full build
+ * at once, before any later change could repair what it missed.
+ */
+TEST(edits_in_place_equal_full_build_at_every_rank)
+{
+	struct site site;
+	struct arena *a = arena_new(0);
+	struct article in, old;
+	char fresh[4096];
+	int64_t ids[30];
+	size_t i, k;
+	/* Newest first: in the feeds (8), the home page (5), the index page, or none. */
+	static const size_t ranks[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 17, 29};
+
+	rng_state = 11;
+	make_site(&site, "en,fr", 3);
+	site.cfg.feed_size = 8; /* more than the home page and the index page show */
+	add_sections(&site);
+	store_begin(site.store);
+	for (i = 0; i < NELEM(ids); i++) {
+		random_article(a, &in, langs[i < 6 ? i % 2 : i % 3 == 0]);
+		in.status = ST_PUBLISHED;
+		in.title = arena_printf(a, "Article %zu", i);
+		in.tkey = i < 6 ? arena_printf(a, "pair%zu", i / 2) : ""; /* en and fr translations */
+		in.date = 1600000000 + (int64_t)i * 86400;
+		CHECK_INTEQ(store_article_add(site.store, &in, &ids[i]), STORE_OK);
+	}
+	store_commit(site.store);
+	CHECK_INTEQ(pub_build(&site, NULL, NULL), 0);
+	snprintf(fresh, sizeof(fresh), "%s/fresh", sitedir);
+	for (k = 0; k < NELEM(ranks); k++) {
+		int64_t id = ids[NELEM(ids) - 1 - ranks[k]];
+		store_begin(site.store);
+		CHECK_INTEQ(store_article_get(site.store, a, id, STORE_WITH_BODY, &old), STORE_OK);
+		old.title = arena_printf(a, "Edited at rank %zu", ranks[k]);
+		old.body = arena_printf(a, "New text %zu.\n", k);
+		pub_note_article(&site, id);
+		CHECK_INTEQ(store_article_update(site.store, id, &old), STORE_OK);
+		store_commit(site.store);
+		CHECK_INTEQ(pub_apply(&site, NULL), 0);
+		full_build_into(&site, fresh);
+		if (!same_trees(site.public_dir, fresh))
+			fprintf(stderr, "edit at rank %zu: incremental and full builds differ\n",
+			        ranks[k]);
+		CHECK(same_trees(site.public_dir, fresh));
+		fs_remove_tree(fresh);
+	}
+	arena_free(a);
+	site_close(&site);
+	fs_remove_tree(sitedir);
+}
+
 TESTS(T(incremental_equals_full_build_random_sequences),
-      T(rebuild_changes_nothing_and_removes_stale_files), T(pages_exist_where_links_point))
+      T(rebuild_changes_nothing_and_removes_stale_files), T(pages_exist_where_links_point),
+      T(edits_in_place_equal_full_build_at_every_rank))

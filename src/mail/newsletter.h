@@ -73,7 +73,8 @@ struct nl_issue {
 
 /*
  * Composes an issue of list (NULL: the first) from the articles published
- * after since (-1: after the end of the list's previous issue), at most
+ * since since (-1: since the end of the list's previous issue, leaving out
+ * what it held), at most
  * max_articles, newest first; or, with nids > 0, from exactly those
  * articles.  OUT: *issue.  0, or -1 with the reason recorded (nothing to
  * send is an error: an empty issue helps no one).

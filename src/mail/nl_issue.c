@@ -135,10 +135,38 @@ static int newest_first(const void *pa, const void *pb)
 }
 
 /* Published articles dated in (since, until], newest first, at most max. */
-static enum store_status articles_since(struct store *s, struct arena *a, int64_t since,
-                                        int64_t until, size_t max, int64_t **ids, size_t *n)
+/*
+ * Whether article id went out in an earlier issue of list: 1, 0, or -1.
+ * Only asked of articles dated the second the last issue was made, which
+ * were published either just before it (and are in it) or just after.
+ */
+static int in_an_issue(struct store *s, const char *list, int64_t id)
 {
-	struct list_key k = {since + 1, 0};
+	sqlite3_stmt *st = mdb_prepare(s, "SELECT 1 FROM nl_issue_article ia JOIN nl_issue i "
+	                                  "ON i.id = ia.issue_id WHERE i.list = ? AND "
+	                                  "ia.article_id = ?");
+	int r;
+
+	if (st == NULL)
+		return -1;
+	mdb_bind_text(st, 1, list);
+	sqlite3_bind_int64(st, 2, id);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The published articles dated from since to until, newest first, at most
+ * max, leaving out those already sent in an issue of list: an issue made
+ * at second T holds the articles dated T published before it, and the
+ * next one, from T, those published after it in the same second.
+ */
+static enum store_status articles_since(struct store *s, struct arena *a, const char *list,
+                                        int64_t since, int64_t until, size_t max, int64_t **ids,
+                                        size_t *n)
+{
+	struct list_key k = {since, 0};
 	size_t total, count, i, j;
 	struct article *arts;
 	int64_t *v;
@@ -155,9 +183,15 @@ static enum store_status articles_since(struct store *s, struct arena *a, int64_
 	if (count > 0)
 		qsort(arts, count, sizeof(*arts), newest_first);
 	*ids = arena_alloc(a, (count + 1) * sizeof(**ids));
-	for (i = 0, j = 0; i < count && j < max; i++)
-		if (arts[i].status == ST_PUBLISHED && arts[i].date > since && arts[i].date <= until)
+	for (i = 0, j = 0; i < count && j < max; i++) {
+		int sent = 0;
+		if (arts[i].status != ST_PUBLISHED || arts[i].date < since || arts[i].date > until)
+			continue;
+		if (arts[i].date == since && (sent = in_an_issue(s, list, arts[i].id)) < 0)
+			return STORE_ERROR;
+		if (!sent)
 			(*ids)[j++] = arts[i].id;
+	}
 	*n = j;
 	return STORE_OK;
 }
@@ -200,7 +234,7 @@ int nl_compose(struct nl_ctx *c, const char *list, int64_t since, const int64_t 
 				goto fail;
 			since = last ? last : now - NL_FIRST_SINCE;
 		}
-		if (articles_since(s, a, since, now, c->mc->max_articles, &v, &n) != STORE_OK)
+		if (articles_since(s, a, list, since, now, c->mc->max_articles, &v, &n) != STORE_OK)
 			goto fail;
 		if (n == 0) {
 			log_fail("no article published since %s; nothing to send",

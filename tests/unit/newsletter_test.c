@@ -180,6 +180,27 @@ TEST(compose_takes_what_is_new_since_the_last_issue)
 	CHECK(nl_compose(&ctx, "urgent", -1, &id, 1, &i3) == 0);
 	CHECK(nl_issue_get(site.store, a, 0, &is) == STORE_OK && is.id == i3);
 	CHECK(nl_compose(&ctx, "nosuchlist", -1, NULL, 0, &i3) != 0);
+	/*
+	 * Published in the very second an issue was made, after it: in the
+	 * next issue, and what the last one held is not sent twice.
+	 */
+	setenv("TAMIZDAT_NOW", "1795172800", 1);
+	article("en", "Third", NULL, 1795172800, NULL);
+	CHECK(nl_compose(&ctx, "weekly", -1, NULL, 0, &i1) == 0);
+	CHECK(nl_issue_get(site.store, a, i1, &is) == STORE_OK && is.narticles == 1);
+	id = article("en", "Fourth", NULL, 1795172800, NULL);
+	CHECK(nl_compose(&ctx, "weekly", -1, NULL, 0, &i2) == 0);
+	CHECK(nl_issue_get(site.store, a, i2, &is) == STORE_OK && is.narticles == 1);
+	{
+		sqlite3_stmt *st;
+		CHECK(sqlite3_prepare_v2(store_db(site.store),
+		                         "SELECT article_id FROM nl_issue_article WHERE issue_id = ?",
+		                         -1, &st, NULL) == SQLITE_OK);
+		sqlite3_bind_int64(st, 1, i2);
+		CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) == id);
+		sqlite3_finalize(st);
+	}
+	CHECK(nl_compose(&ctx, "weekly", -1, NULL, 0, &i3) != 0);
 	arena_free(a);
 	nl_site_drop(&site);
 }

@@ -236,6 +236,16 @@ get d sections >/dev/null
 check "limited editor cannot add a section outside" test "$(post d sections parent="$EN_NEWS" "title=Sub" slug=sub)" = 403
 get d sections >/dev/null
 check "limited editor adds inside" test "$(post d sections parent="$RU_EU" "title=Запад" slug=west)" = 303
+WEST=$(grep -i '^location:' "$T/headers" | sed 's|.*/sections/\([0-9]*\).*|\1|' | tr -d '\r')
+# An editor limited to one empty section deleting it would be left with no
+# limits, that is with every section: refused.
+echo "$PW" | tz -C "$S" -q user add west@example.org --role editor --section ru/europe/west --password-stdin
+login w west@example.org >/dev/null
+get w "sections/$WEST" >/dev/null
+check "deleting an editor's only section refused" test "$(post w "sections/$WEST/delete")" = 409
+check "refusal says why" has "limited to this section alone"
+check "the limit stays" sh -c "'$TZ_BIN' -C '$S' user list | grep -q 'west@example.org	editor	en	active	ru/europe/west'"
+check "and still holds" test "$(get w "articles/$EN_A")" = 403
 check "limited editor cannot move a section out (crafted)" test "$(get d "sections/$RU_EAST" >/dev/null; post d "sections/$RU_EAST" "title=Восток" parent="$RU" slug=east position=0)" = 400
 
 # ---- scheduled publishing -----------------------------------------------------

@@ -221,6 +221,94 @@ TEST(rights_by_role_status_and_section)
 	fs_remove_tree(dir);
 }
 
+/*
+ * An editor limited to several subtrees pages through exactly his
+ * articles, however many others were changed more recently; nested
+ * limits show each article once.
+ */
+TEST(limited_lists_page_within_the_subtrees)
+{
+	struct admin *adm;
+	struct arena *a = arena_new(0);
+	struct article_filter f = {.status = -1, .order = ARTICLE_BY_UPDATED};
+	struct article *v;
+	struct store *s;
+	int64_t lim, cora, news, sub, world, other, lims[3], mine[6];
+	struct adm_req r;
+	char title[32];
+	size_t n, i;
+
+	make_site();
+	adm = admin_new(dir);
+	CHECK(adm != NULL);
+	s = adm->site.store;
+	CHECK_INTEQ(store_section_add(s, "en", "news", "News", "", 0, &news), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "news/sub", "Sub", "", 0, &sub), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "world", "World", "", 0, &world), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "other", "Other", "", 0, &other), STORE_OK);
+	CHECK_INTEQ(account_add(s, "lim@x.org", "", ROLE_EDITOR, "en", &lim), STORE_OK);
+	lims[0] = news;
+	lims[1] = world;
+	lims[2] = sub; /* inside news: its articles must not come twice */
+	CHECK_INTEQ(account_set_sections(s, lim, lims, 3), STORE_OK);
+	CHECK_INTEQ(account_add(s, "cora@x.org", "", ROLE_CONTRIBUTOR, "en", &cora), STORE_OK);
+	CHECK_INTEQ(account_set_sections(s, cora, lims, 2), STORE_OK);
+	/* Six of his, oldest first (ties of the clock go by id), then thirty others. */
+	for (i = 0; i < 6; i++) {
+		static const char *const where[] = {"news", "news/sub", "world"};
+		snprintf(title, sizeof(title), "Mine %zu", i);
+		mine[i] = add_article(s, i < 2 ? cora : 0, where[i % 3], title,
+		                      i == 5 ? ST_PROPOSED : ST_DRAFT);
+	}
+	for (i = 0; i < 30; i++) {
+		snprintf(title, sizeof(title), "Other %zu", i);
+		add_article(s, 0, "other", title, ST_PROPOSED);
+	}
+
+	r = req_as(adm, a, lim);
+	f.limit = 4;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	for (i = 0; i < n; i++)
+		CHECK_INTEQ(v[i].id, mine[5 - i]);
+	f.offset = 4;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_INTEQ(v[0].id, mine[1]);
+	CHECK_INTEQ(v[1].id, mine[0]);
+	f.offset = 6;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 0);
+	f.offset = 0;
+	f.limit = 0;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 6);
+	/* The proposed queue of the dashboard: his one, not the thirty others. */
+	f.status = ST_PROPOSED;
+	f.limit = 20;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	CHECK_INTEQ(v[0].id, mine[5]);
+	/* A subtree he may use pages in one query; one he may not gives nothing. */
+	f.status = -1;
+	f.section_id = news;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	f.section_id = other;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 0);
+	/* A contributor limited likewise: only her own, inside her sections. */
+	r = req_as(adm, a, cora);
+	f.section_id = 0;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_INTEQ(v[0].id, mine[1]);
+	CHECK_INTEQ(v[1].id, mine[0]);
+	admin_free(adm);
+	arena_free(a);
+	fs_remove_tree(dir);
+}
+
 TEST(scheduled_articles_are_published_when_due)
 {
 	struct admin *adm;
@@ -275,4 +363,5 @@ TEST(scheduled_articles_are_published_when_due)
 }
 
 TESTS(T(admin_config_defaults_and_keys), T(config_keeps_other_modules_sections),
-      T(rights_by_role_status_and_section), T(scheduled_articles_are_published_when_due))
+      T(rights_by_role_status_and_section), T(limited_lists_page_within_the_subtrees),
+      T(scheduled_articles_are_published_when_due))

@@ -450,6 +450,99 @@ check "status filter: none published" test "$(get e "articles?q=Page+test&status
 check "contributors see only their own" test "$(get c "articles?q=Page+test" >/dev/null; grep -c '>Page test' "$T/page")" = 0
 check "junk filters are ignored" test "$(get e "articles?lang=xx&status=zzz&section=abc&page=-3&author=%FF")" = 200
 
+# ---- every state-changing address -----------------------------------------------
+# Without a token or with a wrong one, each is refused before anything is
+# done, even for an admin who has every right.
+CONT2=$(tz -C "$S" user list --json | $PY -c "import json,sys; print([u['id'] for u in json.load(sys.stdin) if u['email']=='cont2@example.org'][0])")
+get e "articles/$A/revisions" >/dev/null
+REV=$(grep -o "/admin/articles/$A/revisions/[0-9]*" "$T/page" | tail -1 | sed 's|.*/||')
+POSTS="logout account articles/new articles/$A articles/$A/status articles/$A/translate
+ articles/$A/revisions/$REV/restore sections sections/$NORTH sections/$WEST/delete authors
+ authors/$AU users users/$CONT2 users/$CONT2/link users/$CONT2/signout users/$CONT2/disable
+ settings"
+BAD=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+for p in $POSTS; do
+	check "$p without a token is 403" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/b" \
+		--data-urlencode 'title=x' --data-urlencode 'action=publish' "$U/$p")" = 403
+	check "$p with a wrong token is 403" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/b" \
+		--data-urlencode "csrf=$BAD" --data-urlencode 'title=x' --data-urlencode 'action=publish' "$U/$p")" = 403
+done
+for p in password forgot; do
+	check "$p without the form's cookie is 403" test "$(curl -s -o /dev/null -w '%{http_code}' \
+		--data-urlencode "csrf=$BAD" --data-urlencode 'email=boss@example.org' "$U/$p")" = 403
+done
+check "refused posts changed nothing: sessions" test "$(get b "")" = 200
+check "refused posts changed nothing: accounts" sh -c "'$TZ_BIN' -C '$S' user list | grep -q 'cont2@example.org	contributor	en	active'"
+check "refused posts changed nothing: sections" test "$(get e "sections/$WEST")" = 200
+check "refused posts changed nothing: the article" sh -c "curl -s '$H/ru/europe/zima-v-kharkove/' | grep -q 'Второй абзац.'"
+
+# A contributor's own valid token opens none of the doors of the other roles.
+get c "" >/dev/null
+CTOK=$(token)
+for p in sections "sections/$NORTH" "sections/$WEST/delete" authors "authors/$AU" users \
+	"users/$CONT2" "users/$CONT2/disable" settings "articles/$EN_A" "articles/$EN_A/status" \
+	"articles/$EN_A/translate" "articles/$A/revisions/$REV/restore"; do
+	check "contributor posting to $p is 403" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/c" \
+		--data-urlencode "csrf=$CTOK" --data-urlencode 'title=Hacked' --data-urlencode 'name=Hacked' \
+		--data-urlencode "parent=$RU_EU" --data-urlencode 'slug=hacked' --data-urlencode 'role=admin' \
+		--data-urlencode 'action=publish' --data-urlencode "section=$RU_EU" --data-urlencode 'lang=uk' \
+		--data-urlencode 'site_title=Hacked' "$U/$p")" = 403
+done
+check "contributor cannot publish her proposal (crafted)" test "$(get c articles/new >/dev/null; post c articles/new lang=ru section="$RU_EU" "title=Своё" action=save_publish)" = 409
+check "nothing saved by the refused publish" sh -c "! curl -s '$H/ru/europe/' | grep -q 'Своё'"
+check "crafted posts changed nothing" sh -c "'$TZ_BIN' -C '$S' user list | grep -q 'cont2@example.org	contributor	en	active' && ! grep -q 'Hacked' '$S/tamizdat.ini'"
+
+# Missing fields: a message on the form, never a crash, nothing saved.
+for pc in "articles/new 400" "articles/$A 400" "articles/$A/status 400" "articles/$A/translate 400" \
+	"sections 400" "sections/$NORTH 400" "authors 400" "authors/$AU 400" "users 400" \
+	"users/$CONT2 400" "settings 400" "account 400"; do
+	p=${pc% *}
+	case $p in users* | settings) jar=b ;; *) jar=e ;; esac
+	get "$jar" "$p" >/dev/null 2>&1
+	check "$p with no fields is ${pc#* }" test "$(post "$jar" "$p")" = "${pc#* }"
+	check "$p says what is wrong" sh -c "grep -q 'class=\"errors\"' '$T/page' || grep -q 'not one of those offered' '$T/page'"
+done
+check "server still up after empty forms" test "$(get e "")" = 200
+check "nothing half-saved by empty forms" sh -c "curl -s '$H/ru/europe/zima-v-kharkove/' | grep -q 'Второй абзац.'"
+
+# Unknown ids of every kind.
+for p in sections/999999 authors/999999 users/999999 articles/999999/revisions \
+	"articles/$A/revisions/999999/restore" sections/0; do
+	check "$p is 404" test "$(get b "$p")" = 404
+done
+get b sections >/dev/null
+check "posting to an unknown section is 404" test "$(post b sections/999999 "title=X" parent="$RU_EU" slug=x position=0)" = 404
+get b sections >/dev/null
+check "posting an unknown verb is 404" test "$(post b "users/$CONT2/explode")" = 404
+get b sections >/dev/null
+check "posting to an unknown article is 404" test "$(post b articles/999999/status action=publish)" = 404
+
+# ---- sections: order, and the section filter takes the subtree -------------------
+get e "sections/$WEST" >/dev/null
+check "reorder: west first" test "$(post e "sections/$WEST" "title=Запад" parent="$RU_EU" slug=west position=0)" = 303
+get e "sections/$NORTH" >/dev/null
+post e "sections/$NORTH" "title=Север" parent="$RU_EU" slug=north position=5 "description=Северные страны" >/dev/null
+get e sections >/dev/null
+check "the tree follows the positions" sh -c "grep -o 'ru/europe/\(west\|north\)<' '$T/page' | tr '\n' ' ' | grep -q 'west.*north'"
+get e "sections/$WEST" >/dev/null
+post e "sections/$WEST" "title=Запад" parent="$RU_EU" slug=west position=9 >/dev/null
+get e sections >/dev/null
+check "and changes with them" sh -c "grep -o 'ru/europe/\(west\|north\)<' '$T/page' | tr '\n' ' ' | grep -q 'north.*west'"
+get e "sections/$NORTH" >/dev/null
+check "description kept" has "Северные страны"
+get e "articles?section=$RU_EU" >/dev/null
+check "section filter includes subsections" sh -c "grep -q 'Отложенная статья' '$T/page' && grep -q 'Зима в Харькове<' '$T/page'"
+check "section filter excludes the rest" sh -c "! grep -q 'English news' '$T/page' && ! grep -q 'Зима в Харкові' '$T/page'"
+
+# ---- the slug: made from the title, and editable ---------------------------------
+get e "articles/$SA" >/dev/null
+R=$(grep -o 'name="rev" value="[0-9]*"' "$T/page" | sed 's/.*value="//;s/"//')
+check "slug shown in the editor" has 'value="otlozhennaia-statia"'
+check "an edited slug is saved" test "$(post e "articles/$SA" "title=Отложенная статья" section="$RU_EAST" "body=Позже." slug=pozzhe "rev=$R" action=save)" = 303
+check "the page moves to the new slug" test "$(code "$H/ru/europe/north/vostok/pozzhe/")" = 200
+get e "articles/$SA" >/dev/null
+check "the editor shows it" has 'value="pozzhe"'
+
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=

@@ -546,4 +546,36 @@ check "the editor shows it" has 'value="pozzhe"'
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true
 SERVER_PID=
+
+# ---- the Secure flag without a trusted proxy ------------------------------------
+# restart: serves the site again on a fresh port after a change to tamizdat.ini.
+restart() {
+	[ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null
+	port=$(free_port)
+	"$TZ_BIN" -q -C "$S" serve --port "$port" &
+	SERVER_PID=$!
+	H=http://127.0.0.1:$port
+	U=$H/admin
+	i=0
+	until curl -s -o /dev/null "$U/login" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
+}
+sed -i '/^trusted_proxy = /d' "$S/tamizdat.ini"
+restart
+rm -f "$T/u"
+curl -s -c "$T/u" -b "$T/u" -H 'X-Forwarded-Proto: https' -o "$T/page" "$U/login"
+curl -s -c "$T/u" -b "$T/u" -H 'X-Forwarded-Proto: https' -D "$T/headers" -o /dev/null \
+	--data-urlencode "csrf=$(token)" --data-urlencode "email=boss@example.org" \
+	--data-urlencode "password=$PW" "$U/login"
+check "logged in without a trusted proxy" grep -qi '^set-cookie: tz_admin=[A-Za-z0-9_-]' "$T/headers"
+check "an untrusted X-Forwarded-Proto is ignored" sh -c "! grep -i '^set-cookie: tz_admin' '$T/headers' | grep -qi secure"
+# TLS ended by a proxy that does not say so: the configuration asks for Secure.
+sed -i 's/^idle_hours = 8$/idle_hours = 8\nsecure_cookie = yes/' "$S/tamizdat.ini"
+restart
+check "secure_cookie: the login is still a 303" test "$(login sc boss@example.org)" = 303
+check "secure_cookie marks the session cookie Secure" grep -qi '^set-cookie: tz_admin=[A-Za-z0-9_-]\{43\}; Path=/admin/; HttpOnly; SameSite=Strict.*; Secure' "$T/headers"
+check "and the cookie of the login form too" sh -c "curl -s -D - -o /dev/null '$U/login' | grep -i '^set-cookie: tz_pre=' | grep -qi secure"
+
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=
 finish

@@ -257,6 +257,7 @@ check "schedule in the past refused" test "$(post e "articles/$SA/status" action
 check "past message" has "must be in the future"
 check "schedule with a wrong date refused" test "$(post e "articles/$SA/status" action=schedule "schedule_at=tomorrow")" = 400
 check "date format message" has "Wrong date format"
+check "the wrong time stays in the form" has 'value="tomorrow"'
 when=$(date -u -d '@'$(($(date +%s) + 3)) +%Y-%m-%dT%H:%M:%S)
 get e "articles/$SA" >/dev/null
 check "schedule" test "$(post e "articles/$SA/status" action=schedule "schedule_at=$when")" = 303
@@ -326,7 +327,9 @@ check "missing title refused" test "$(post e "articles/$A" "title=" section="$RU
 check "missing title message" has "The title is missing"
 check "wrong partial date refused" test "$(post e "articles/$A" "title=T" section="$RU_EU" "first_published=10/03/2026" "rev=$R" action=save)" = 400
 check "partial date message" has "use YYYY-MM-DD, YYYY-MM or YYYY"
+check "the wrong date stays in the form" has 'value="10/03/2026"'
 check "wrong date refused" test "$(post e "articles/$A" "title=T" section="$RU_EU" "date=31.12.2026" "rev=$R" action=save)" = 400
+check "the wrong publication date stays in the form" has 'value="31.12.2026"'
 check "unknown section refused" test "$(post e "articles/$A" "title=T" section=999999 "rev=$R" action=save)" = 400
 check "section of another language refused" test "$(post e "articles/$A" "title=T" section="$UK_EU" "rev=$R" action=save)" = 400
 check "bad slug refused" test "$(post e "articles/$A" "title=T" section="$RU_EU" "slug=Not A Slug" "rev=$R" action=save)" = 400
@@ -428,6 +431,11 @@ ANNA=$(grep -o 'href="/admin/authors/[0-9]*">Анна Карова' "$T/page" | 
 get e "articles?author=$ANNA" >/dev/null
 check "author filter keeps her article" has "Зима в Харькове<"
 check "author filter drops the others" sh -c "! grep -q 'English news' '$T/page'"
+get e articles/new >/dev/null
+post e articles/new lang=ru section="$RU_EU" "title=Вторая статья Анны" "author_name=Анна Карова" author_kind=person author_pos=1 action=save >/dev/null
+get e "articles?author=$ANNA" >/dev/null
+check "an author typed by name is the known one" has "Вторая статья Анны<"
+check "and not a second person of that name" test "$(get e authors >/dev/null; grep -c '">Анна Карова<' "$T/page")" = 1
 # Paging: 30 drafts by the second contributor, 25 to a page.
 get p1 articles/new >/dev/null
 tok=$(token)
@@ -542,6 +550,8 @@ check "an edited slug is saved" test "$(post e "articles/$SA" "title=Отлож�
 check "the page moves to the new slug" test "$(code "$H/ru/europe/north/vostok/pozzhe/")" = 200
 get e "articles/$SA" >/dev/null
 check "the editor shows it" has 'value="pozzhe"'
+get e "" >/dev/null
+check "dashboard: the last change heads the recent box" test "$(sed -n '/id="h-recent"/,$p' "$T/page" | grep -o '<a href="/admin/articles/[0-9]*">[^<]*' | head -1 | sed 's/.*>//')" = "Отложенная статья"
 
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true

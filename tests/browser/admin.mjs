@@ -461,6 +461,20 @@ try {
 	check((await ed.page.inputValue('#f-title')).length === 2500, 'and stays in the form');
 	check((await (await fetch(`${base}${pub}`)).text()).includes('Зима в Харькове'), 'nothing half-saved');
 
+	// A form larger than the server reads: refused on the page before it is
+	// sent, with a message, and the text typed is still there.
+	await go(ed.page, article);
+	const huge = 'Очень длинный текст. '.repeat(120000);
+	await ed.page.fill('#f-body', huge);
+	await ed.page.click('button[name=action][value=save]');
+	await ed.page.waitForSelector('#e-too-large', { timeout: 10000 }).catch(() => {});
+	check(await ed.page.isVisible('#e-too-large'), 'an oversized form gets a message on the page');
+	check(new URL(ed.page.url()).pathname === article, 'and the page stays');
+	check((await ed.page.inputValue('#f-body')).length === huge.length, 'with the text typed kept');
+	check(!(await (await fetch(`${base}${pub}`)).text()).includes('Очень длинный текст.'), 'nothing was saved');
+	await audit(ed.page, 'editor, form too large');
+	await snap(ed.page, 'too-large');
+
 	// Other pages for the audit: a section, an author, a user.
 	await go(boss.page, '/admin/authors');
 	const au = await boss.page.$eval('table a[href^="/admin/authors/"]', (a) => a.getAttribute('href'));

@@ -49,6 +49,18 @@ static const char *const migrations[] = {
 	"  last_seen INTEGER NOT NULL,\n"
 	"  expires INTEGER NOT NULL);\n"
 	"CREATE INDEX account_session_account ON account_session(account_id);\n",
+	/*
+	 * 2: an account with no section limits may work everywhere, so the
+	 * deletion of the only section an editor is limited to must not
+	 * quietly widen his rights (the cascade of migration 1 would).
+	 * Deleting one of several narrows them, which is safe.
+	 */
+	"CREATE TRIGGER account_section_last BEFORE DELETE ON section\n"
+	"WHEN EXISTS (SELECT 1 FROM account_section x WHERE x.section_id = OLD.id AND NOT EXISTS\n"
+	"  (SELECT 1 FROM account_section y WHERE y.account_id = x.account_id\n"
+	"   AND y.section_id != OLD.id))\n"
+	"BEGIN SELECT RAISE(ABORT, 'an editor is limited to this section alone: "
+	"change that account''s sections first'); END;\n",
 };
 
 static const struct store_schema schema = {"account", migrations, NELEM(migrations)};

@@ -141,6 +141,11 @@ int adm_render(struct adm_req *r, const char *name, struct adm_map *m, int statu
 	adm_map_str(&root, "site_title", config_title(&r->site->cfg, NULL));
 	adm_map_str(&root, "title", r->title ? r->title : adm_t(r, "admin_title"));
 	adm_map_str(&root, "csrf", r->csrf);
+	/* What admin.js checks before sending a form the server would refuse unread. */
+	adm_map_int(&root, "max_body", (long long)HTTP_MAX_BODY_DEFAULT);
+	adm_map_str(&root, "too_large",
+	            adm_tf(r, "admin_err_too_large",
+	                   adm_printf(r, "%u MB", HTTP_MAX_BODY_DEFAULT >> 20)));
 	for (i = 0; i < NELEM(navs); i++)
 		adm_map_bool(&root, adm_printf(r, "nav_%s", navs[i]), r->nav && strcmp(r->nav, navs[i]) == 0);
 	if (r->authed) {

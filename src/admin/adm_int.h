@@ -259,6 +259,14 @@ int adm_page_users(struct adm_req *r);
 int adm_page_user(struct adm_req *r, int64_t id, const char *verb);
 int adm_page_settings(struct adm_req *r);
 
+/*
+ * The articles of filter f the user may see, f->offset and f->limit
+ * counted among those only: contributors' own, inside a limited
+ * editor's subtrees (f->section_id, if set, must be one he may use).
+ * OUT: arena-owned.
+ */
+enum store_status adm_article_query(struct adm_req *r, const struct article_filter *f,
+                                    struct article **out, size_t *n);
 /* Shared by pages: rows of articles for a table (adm_list.c). */
 struct tpl_value adm_article_rows(struct adm_req *r, const struct article *v, size_t n);
 /*

@@ -6,6 +6,7 @@
  */
 #include "admin/adm_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "render/i18n.h"
@@ -49,6 +50,90 @@ struct tpl_value adm_article_rows(struct adm_req *r, const struct article *v, si
 		adm_list_add(&l, adm_map_done(&e));
 	}
 	return adm_list_done(&l);
+}
+
+/* The orders of enum article_order, for merging lists (as store_article_list sorts). */
+static int by_date(const void *x, const void *y)
+{
+	const struct article *a = x, *b = y;
+
+	if (a->date != b->date)
+		return a->date > b->date ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+static int by_updated(const void *x, const void *y)
+{
+	const struct article *a = x, *b = y;
+
+	if (a->updated != b->updated)
+		return a->updated > b->updated ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+static int by_date_asc(const void *x, const void *y)
+{
+	return by_date(y, x);
+}
+
+enum store_status adm_article_query(struct adm_req *r, const struct article_filter *f,
+                                    struct article **out, size_t *n)
+{
+	struct article_filter g = *f;
+	struct article *all = NULL, *v;
+	size_t nall = 0, k, i, j, end;
+	enum store_status rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!r->authed || (f->section_id && !adm_section_ok(r, f->section_id)))
+		return STORE_OK;
+	/* Contributors see their own work. */
+	if (!adm_is_editor(r))
+		g.creator_id = r->user.id;
+	/* Everything allowed, or a subtree inside the limits: one query pages exactly. */
+	if (adm_is_admin(r) || r->user.nsections == 0 || f->section_id)
+		return store_article_list(r->s, r->a, &g, out, n);
+	/*
+	 * Limited to several subtrees: the first offset + limit of each, merged
+	 * in the list's order without the duplicates of nested subtrees, so
+	 * that no page comes out short for the articles of other sections.
+	 */
+	end = f->limit ? f->offset + f->limit : 0;
+	g.offset = 0;
+	g.limit = end;
+	for (i = 0; i < r->user.nsections; i++) {
+		g.section_id = r->user.sections[i];
+		if ((rc = store_article_list(r->s, r->a, &g, &v, &k)) != STORE_OK)
+			return rc;
+		if (k == 0)
+			continue;
+		{
+			struct article *w = arena_alloc(r->a, (nall + k) * sizeof(*w));
+			if (nall)
+				memcpy(w, all, nall * sizeof(*w));
+			memcpy(w + nall, v, k * sizeof(*w));
+			all = w;
+			nall += k;
+		}
+	}
+	if (nall == 0)
+		return STORE_OK;
+	qsort(all, nall, sizeof(*all),
+	      f->order == ARTICLE_BY_UPDATED    ? by_updated
+	      : f->order == ARTICLE_BY_DATE_ASC ? by_date_asc
+	                                        : by_date);
+	for (i = j = 0; i < nall; i++)
+		if (j == 0 || all[i].id != all[j - 1].id)
+			all[j++] = all[i];
+	nall = j;
+	if (f->offset >= nall)
+		return STORE_OK;
+	*out = all + f->offset;
+	*n = nall - f->offset;
+	if (f->limit && *n > f->limit)
+		*n = f->limit;
+	return STORE_OK;
 }
 
 struct tpl_value adm_section_options(struct adm_req *r, const char *lang, int64_t selected,
@@ -156,26 +241,12 @@ int adm_page_articles(struct adm_req *r)
 		f.section_id = section;
 	else
 		section = 0;
-	/* An editor of one subtree sees it without asking. */
-	if (section == 0 && !adm_is_admin(r) && r->user.nsections == 1)
-		f.section_id = r->user.sections[0];
 	f.author_id = author;
 	f.text = q;
 	f.offset = (page - 1) * ADM_PAGE_SIZE;
 	f.order = ARTICLE_BY_UPDATED;
-	/* Contributors see their own work; limited editors, their sections. */
-	if (!adm_is_editor(r))
-		f.creator_id = r->user.id;
-	if (store_article_list(r->s, r->a, &f, &v, &n) != STORE_OK)
+	if (adm_article_query(r, &f, &v, &n) != STORE_OK)
 		return -1;
-	/* A limited editor filtering on nothing sees only the allowed sections. */
-	{
-		size_t k = 0;
-		for (i = 0; i < n; i++)
-			if (adm_section_ok(r, v[i].section_id))
-				v[k++] = v[i];
-		n = k;
-	}
 	adm_map_init(&m, r->a);
 	adm_map_value(&m, "rows", adm_article_rows(r, v, n > ADM_PAGE_SIZE ? ADM_PAGE_SIZE : n));
 	adm_map_bool(&m, "has_rows", n > 0);
@@ -225,24 +296,17 @@ int adm_page_articles(struct adm_req *r)
 static struct tpl_value box(struct adm_req *r, int status, enum article_order order,
                             size_t limit, bool *any)
 {
-	struct article_filter f = {.status = status, .order = order, .limit = limit * 4};
+	struct article_filter f = {.status = status, .order = order, .limit = limit};
 	struct article *v;
-	size_t n, i, k = 0;
+	size_t n;
+	struct adm_map m;
 
-	if (!adm_is_editor(r))
-		f.creator_id = r->user.id;
-	if (store_article_list(r->s, r->a, &f, &v, &n) != STORE_OK)
+	if (adm_article_query(r, &f, &v, &n) != STORE_OK)
 		n = 0;
-	for (i = 0; i < n && k < limit; i++)
-		if (adm_section_ok(r, v[i].section_id))
-			v[k++] = v[i];
-	*any = k > 0;
-	{
-		struct adm_map m;
-		adm_map_init(&m, r->a);
-		adm_map_value(&m, "rows", adm_article_rows(r, v, k));
-		return adm_map_done(&m);
-	}
+	*any = n > 0;
+	adm_map_init(&m, r->a);
+	adm_map_value(&m, "rows", adm_article_rows(r, v, n));
+	return adm_map_done(&m);
 }
 
 int adm_page_dashboard(struct adm_req *r)

@@ -283,6 +283,7 @@ try {
 	check(offered.length > 0 && offered.every((t) => t.includes('(ru/europe')),
 		`a limited editor is offered only his sections (${offered.join(' | ')})`);
 	check(await go(fred.page, '/admin/users') === 403, 'a limited editor cannot open the users page');
+	await audit(fred.page, 'forbidden (fr)');
 	check(await go(fred.page, '/admin/settings') === 403, 'nor the settings');
 
 	// The contributor writes in Russian, previews, proposes.
@@ -323,6 +324,8 @@ try {
 	check(await cora.page.$eval('#f-section', (s) => s.options[s.selectedIndex].textContent.includes('(uk/europe)')),
 		'the translation sits in the same section path');
 	check((await cora.page.textContent('.group')).includes('Зима в Харькове'), 'the editor shows the translation group');
+	check(await cora.page.isVisible('.group li[lang=ru] .status-proposed') && await cora.page.isVisible('.group li[lang=uk] .status-draft'),
+		"the group shows each member's status");
 	await cora.page.fill('#f-title', 'Зима в Харкові');
 	await cora.page.fill('#f-slug', '');
 	await cora.page.fill('#f-body', 'Перший абзац.\n\nДругий абзац.');
@@ -345,6 +348,7 @@ try {
 	await go(ed.page, translation);
 	await submit(ed.page, 'button[form=wf][value=publish]');
 	check(await ed.page.isVisible('.status-published'), 'the editor publishes the translation');
+	check(await ed.page.isVisible('.group li[lang=ru] .status-published'), 'the group shows the original published too');
 	await snap(ed.page, 'published');
 
 	// The public page, right away: breadcrumb and the link to the translation.
@@ -457,6 +461,20 @@ try {
 	check((await ed.page.inputValue('#f-title')).length === 2500, 'and stays in the form');
 	check((await (await fetch(`${base}${pub}`)).text()).includes('Зима в Харькове'), 'nothing half-saved');
 
+	// A form larger than the server reads: refused on the page before it is
+	// sent, with a message, and the text typed is still there.
+	await go(ed.page, article);
+	const huge = 'Очень длинный текст. '.repeat(120000);
+	await ed.page.fill('#f-body', huge);
+	await ed.page.click('button[name=action][value=save]');
+	await ed.page.waitForSelector('#e-too-large', { timeout: 10000 }).catch(() => {});
+	check(await ed.page.isVisible('#e-too-large'), 'an oversized form gets a message on the page');
+	check(new URL(ed.page.url()).pathname === article, 'and the page stays');
+	check((await ed.page.inputValue('#f-body')).length === huge.length, 'with the text typed kept');
+	check(!(await (await fetch(`${base}${pub}`)).text()).includes('Очень длинный текст.'), 'nothing was saved');
+	await audit(ed.page, 'editor, form too large');
+	await snap(ed.page, 'too-large');
+
 	// Other pages for the audit: a section, an author, a user.
 	await go(boss.page, '/admin/authors');
 	const au = await boss.page.$eval('table a[href^="/admin/authors/"]', (a) => a.getAttribute('href'));
@@ -476,6 +494,12 @@ try {
 	check(new URL(boss.page.url()).pathname === '/admin/login', 'logout leads to the login page');
 	await go(boss.page, '/admin/');
 	check(new URL(boss.page.url()).pathname === '/admin/login', 'after logout the admin asks to log in again');
+	await go(boss.page, '/admin/forgot');
+	await audit(boss.page, 'forgot');
+	await boss.page.fill('#f-email', 'nobody@example.org');
+	await submit(boss.page, 'form[action="/admin/forgot"] button[type=submit]');
+	check(await boss.page.isVisible('.notice'), 'a reset request for an unknown address gets the usual answer');
+	await audit(boss.page, 'forgot, sent');
 } catch (e) {
 	bad(`exception: ${e.stack || e}`);
 } finally {

@@ -236,6 +236,16 @@ get d sections >/dev/null
 check "limited editor cannot add a section outside" test "$(post d sections parent="$EN_NEWS" "title=Sub" slug=sub)" = 403
 get d sections >/dev/null
 check "limited editor adds inside" test "$(post d sections parent="$RU_EU" "title=Запад" slug=west)" = 303
+WEST=$(grep -i '^location:' "$T/headers" | sed 's|.*/sections/\([0-9]*\).*|\1|' | tr -d '\r')
+# An editor limited to one empty section deleting it would be left with no
+# limits, that is with every section: refused.
+echo "$PW" | tz -C "$S" -q user add west@example.org --role editor --section ru/europe/west --password-stdin
+login w west@example.org >/dev/null
+get w "sections/$WEST" >/dev/null
+check "deleting an editor's only section refused" test "$(post w "sections/$WEST/delete")" = 409
+check "refusal says why" has "limited to this section alone"
+check "the limit stays" sh -c "'$TZ_BIN' -C '$S' user list | grep -q 'west@example.org	editor	en	active	ru/europe/west'"
+check "and still holds" test "$(get w "articles/$EN_A")" = 403
 check "limited editor cannot move a section out (crafted)" test "$(get d "sections/$RU_EAST" >/dev/null; post d "sections/$RU_EAST" "title=Восток" parent="$RU" slug=east position=0)" = 400
 
 # ---- scheduled publishing -----------------------------------------------------
@@ -247,6 +257,7 @@ check "schedule in the past refused" test "$(post e "articles/$SA/status" action
 check "past message" has "must be in the future"
 check "schedule with a wrong date refused" test "$(post e "articles/$SA/status" action=schedule "schedule_at=tomorrow")" = 400
 check "date format message" has "Wrong date format"
+check "the wrong time stays in the form" has 'value="tomorrow"'
 when=$(date -u -d '@'$(($(date +%s) + 3)) +%Y-%m-%dT%H:%M:%S)
 get e "articles/$SA" >/dev/null
 check "schedule" test "$(post e "articles/$SA/status" action=schedule "schedule_at=$when")" = 303
@@ -316,7 +327,9 @@ check "missing title refused" test "$(post e "articles/$A" "title=" section="$RU
 check "missing title message" has "The title is missing"
 check "wrong partial date refused" test "$(post e "articles/$A" "title=T" section="$RU_EU" "first_published=10/03/2026" "rev=$R" action=save)" = 400
 check "partial date message" has "use YYYY-MM-DD, YYYY-MM or YYYY"
+check "the wrong date stays in the form" has 'value="10/03/2026"'
 check "wrong date refused" test "$(post e "articles/$A" "title=T" section="$RU_EU" "date=31.12.2026" "rev=$R" action=save)" = 400
+check "the wrong publication date stays in the form" has 'value="31.12.2026"'
 check "unknown section refused" test "$(post e "articles/$A" "title=T" section=999999 "rev=$R" action=save)" = 400
 check "section of another language refused" test "$(post e "articles/$A" "title=T" section="$UK_EU" "rev=$R" action=save)" = 400
 check "bad slug refused" test "$(post e "articles/$A" "title=T" section="$RU_EU" "slug=Not A Slug" "rev=$R" action=save)" = 400
@@ -418,6 +431,11 @@ ANNA=$(grep -o 'href="/admin/authors/[0-9]*">Анна Карова' "$T/page" | 
 get e "articles?author=$ANNA" >/dev/null
 check "author filter keeps her article" has "Зима в Харькове<"
 check "author filter drops the others" sh -c "! grep -q 'English news' '$T/page'"
+get e articles/new >/dev/null
+post e articles/new lang=ru section="$RU_EU" "title=Вторая статья Анны" "author_name=Анна Карова" author_kind=person author_pos=1 action=save >/dev/null
+get e "articles?author=$ANNA" >/dev/null
+check "an author typed by name is the known one" has "Вторая статья Анны<"
+check "and not a second person of that name" test "$(get e authors >/dev/null; grep -c '">Анна Карова<' "$T/page")" = 1
 # Paging: 30 drafts by the second contributor, 25 to a page.
 get p1 articles/new >/dev/null
 tok=$(token)
@@ -439,6 +457,133 @@ check "status filter: drafts" test "$(get e "articles?q=Page+test&status=draft" 
 check "status filter: none published" test "$(get e "articles?q=Page+test&status=published" >/dev/null; grep -c '>Page test' "$T/page")" = 0
 check "contributors see only their own" test "$(get c "articles?q=Page+test" >/dev/null; grep -c '>Page test' "$T/page")" = 0
 check "junk filters are ignored" test "$(get e "articles?lang=xx&status=zzz&section=abc&page=-3&author=%FF")" = 200
+
+# ---- every state-changing address -----------------------------------------------
+# Without a token or with a wrong one, each is refused before anything is
+# done, even for an admin who has every right.
+CONT2=$(tz -C "$S" user list --json | $PY -c "import json,sys; print([u['id'] for u in json.load(sys.stdin) if u['email']=='cont2@example.org'][0])")
+get e "articles/$A/revisions" >/dev/null
+REV=$(grep -o "/admin/articles/$A/revisions/[0-9]*" "$T/page" | tail -1 | sed 's|.*/||')
+POSTS="logout account articles/new articles/$A articles/$A/status articles/$A/translate
+ articles/$A/revisions/$REV/restore sections sections/$NORTH sections/$WEST/delete authors
+ authors/$AU users users/$CONT2 users/$CONT2/link users/$CONT2/signout users/$CONT2/disable
+ settings"
+BAD=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+for p in $POSTS; do
+	check "$p without a token is 403" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/b" \
+		--data-urlencode 'title=x' --data-urlencode 'action=publish' "$U/$p")" = 403
+	check "$p with a wrong token is 403" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/b" \
+		--data-urlencode "csrf=$BAD" --data-urlencode 'title=x' --data-urlencode 'action=publish' "$U/$p")" = 403
+done
+for p in password forgot; do
+	check "$p without the form's cookie is 403" test "$(curl -s -o /dev/null -w '%{http_code}' \
+		--data-urlencode "csrf=$BAD" --data-urlencode 'email=boss@example.org' "$U/$p")" = 403
+done
+check "refused posts changed nothing: sessions" test "$(get b "")" = 200
+check "refused posts changed nothing: accounts" sh -c "'$TZ_BIN' -C '$S' user list | grep -q 'cont2@example.org	contributor	en	active'"
+check "refused posts changed nothing: sections" test "$(get e "sections/$WEST")" = 200
+check "refused posts changed nothing: the article" sh -c "curl -s '$H/ru/europe/zima-v-kharkove/' | grep -q 'Второй абзац.'"
+
+# A contributor's own valid token opens none of the doors of the other roles.
+get c "" >/dev/null
+CTOK=$(token)
+for p in sections "sections/$NORTH" "sections/$WEST/delete" authors "authors/$AU" users \
+	"users/$CONT2" "users/$CONT2/disable" settings "articles/$EN_A" "articles/$EN_A/status" \
+	"articles/$EN_A/translate" "articles/$A/revisions/$REV/restore"; do
+	check "contributor posting to $p is 403" test "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/c" \
+		--data-urlencode "csrf=$CTOK" --data-urlencode 'title=Hacked' --data-urlencode 'name=Hacked' \
+		--data-urlencode "parent=$RU_EU" --data-urlencode 'slug=hacked' --data-urlencode 'role=admin' \
+		--data-urlencode 'action=publish' --data-urlencode "section=$RU_EU" --data-urlencode 'lang=uk' \
+		--data-urlencode 'site_title=Hacked' "$U/$p")" = 403
+done
+check "contributor cannot publish her proposal (crafted)" test "$(get c articles/new >/dev/null; post c articles/new lang=ru section="$RU_EU" "title=Своё" action=save_publish)" = 409
+check "nothing saved by the refused publish" sh -c "! curl -s '$H/ru/europe/' | grep -q 'Своё'"
+check "crafted posts changed nothing" sh -c "'$TZ_BIN' -C '$S' user list | grep -q 'cont2@example.org	contributor	en	active' && ! grep -q 'Hacked' '$S/tamizdat.ini'"
+
+# Missing fields: a message on the form, never a crash, nothing saved.
+for pc in "articles/new 400" "articles/$A 400" "articles/$A/status 400" "articles/$A/translate 400" \
+	"sections 400" "sections/$NORTH 400" "authors 400" "authors/$AU 400" "users 400" \
+	"users/$CONT2 400" "settings 400" "account 400"; do
+	p=${pc% *}
+	case $p in users* | settings) jar=b ;; *) jar=e ;; esac
+	get "$jar" "$p" >/dev/null 2>&1
+	check "$p with no fields is ${pc#* }" test "$(post "$jar" "$p")" = "${pc#* }"
+	check "$p says what is wrong" sh -c "grep -q 'class=\"errors\"' '$T/page' || grep -q 'not one of those offered' '$T/page'"
+done
+check "server still up after empty forms" test "$(get e "")" = 200
+check "nothing half-saved by empty forms" sh -c "curl -s '$H/ru/europe/zima-v-kharkove/' | grep -q 'Второй абзац.'"
+
+# Unknown ids of every kind.
+for p in sections/999999 authors/999999 users/999999 articles/999999/revisions \
+	"articles/$A/revisions/999999/restore" sections/0; do
+	check "$p is 404" test "$(get b "$p")" = 404
+done
+get b sections >/dev/null
+check "posting to an unknown section is 404" test "$(post b sections/999999 "title=X" parent="$RU_EU" slug=x position=0)" = 404
+get b sections >/dev/null
+check "posting an unknown verb is 404" test "$(post b "users/$CONT2/explode")" = 404
+get b sections >/dev/null
+check "posting to an unknown article is 404" test "$(post b articles/999999/status action=publish)" = 404
+
+# ---- sections: order, and the section filter takes the subtree -------------------
+get e "sections/$WEST" >/dev/null
+check "reorder: west first" test "$(post e "sections/$WEST" "title=Запад" parent="$RU_EU" slug=west position=0)" = 303
+get e "sections/$NORTH" >/dev/null
+post e "sections/$NORTH" "title=Север" parent="$RU_EU" slug=north position=5 "description=Северные страны" >/dev/null
+get e sections >/dev/null
+check "the tree follows the positions" sh -c "grep -o 'ru/europe/\(west\|north\)<' '$T/page' | tr '\n' ' ' | grep -q 'west.*north'"
+get e "sections/$WEST" >/dev/null
+post e "sections/$WEST" "title=Запад" parent="$RU_EU" slug=west position=9 >/dev/null
+get e sections >/dev/null
+check "and changes with them" sh -c "grep -o 'ru/europe/\(west\|north\)<' '$T/page' | tr '\n' ' ' | grep -q 'north.*west'"
+get e "sections/$NORTH" >/dev/null
+check "description kept" has "Северные страны"
+get e "articles?section=$RU_EU" >/dev/null
+check "section filter includes subsections" sh -c "grep -q 'Отложенная статья' '$T/page' && grep -q 'Зима в Харькове<' '$T/page'"
+check "section filter excludes the rest" sh -c "! grep -q 'English news' '$T/page' && ! grep -q 'Зима в Харкові' '$T/page'"
+
+# ---- the slug: made from the title, and editable ---------------------------------
+get e "articles/$SA" >/dev/null
+R=$(grep -o 'name="rev" value="[0-9]*"' "$T/page" | sed 's/.*value="//;s/"//')
+check "slug shown in the editor" has 'value="otlozhennaia-statia"'
+check "an edited slug is saved" test "$(post e "articles/$SA" "title=Отложенная статья" section="$RU_EAST" "body=Позже." slug=pozzhe "rev=$R" action=save)" = 303
+check "the page moves to the new slug" test "$(code "$H/ru/europe/north/vostok/pozzhe/")" = 200
+get e "articles/$SA" >/dev/null
+check "the editor shows it" has 'value="pozzhe"'
+get e "" >/dev/null
+check "dashboard: the last change heads the recent box" test "$(sed -n '/id="h-recent"/,$p' "$T/page" | grep -o '<a href="/admin/articles/[0-9]*">[^<]*' | head -1 | sed 's/.*>//')" = "Отложенная статья"
+
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=
+
+# ---- the Secure flag without a trusted proxy ------------------------------------
+# restart: serves the site again on a fresh port after a change to tamizdat.ini.
+restart() {
+	[ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null
+	port=$(free_port)
+	"$TZ_BIN" -q -C "$S" serve --port "$port" &
+	SERVER_PID=$!
+	H=http://127.0.0.1:$port
+	U=$H/admin
+	i=0
+	until curl -s -o /dev/null "$U/login" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
+}
+sed -i '/^trusted_proxy = /d' "$S/tamizdat.ini"
+restart
+rm -f "$T/u"
+curl -s -c "$T/u" -b "$T/u" -H 'X-Forwarded-Proto: https' -o "$T/page" "$U/login"
+curl -s -c "$T/u" -b "$T/u" -H 'X-Forwarded-Proto: https' -D "$T/headers" -o /dev/null \
+	--data-urlencode "csrf=$(token)" --data-urlencode "email=boss@example.org" \
+	--data-urlencode "password=$PW" "$U/login"
+check "logged in without a trusted proxy" grep -qi '^set-cookie: tz_admin=[A-Za-z0-9_-]' "$T/headers"
+check "an untrusted X-Forwarded-Proto is ignored" sh -c "! grep -i '^set-cookie: tz_admin' '$T/headers' | grep -qi secure"
+# TLS ended by a proxy that does not say so: the configuration asks for Secure.
+sed -i 's/^idle_hours = 8$/idle_hours = 8\nsecure_cookie = yes/' "$S/tamizdat.ini"
+restart
+check "secure_cookie: the login is still a 303" test "$(login sc boss@example.org)" = 303
+check "secure_cookie marks the session cookie Secure" grep -qi '^set-cookie: tz_admin=[A-Za-z0-9_-]\{43\}; Path=/admin/; HttpOnly; SameSite=Strict.*; Secure' "$T/headers"
+check "and the cookie of the login form too" sh -c "curl -s -D - -o /dev/null '$U/login' | grep -i '^set-cookie: tz_pre=' | grep -qi secure"
 
 kill "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true

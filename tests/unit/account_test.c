@@ -120,6 +120,14 @@ TEST(accounts_add_find_update_list)
 	CHECK_INTEQ(store_section_delete(s, secs[1]), STORE_OK);
 	CHECK_INTEQ(account_get(s, a, id, &acc), STORE_OK);
 	CHECK_INTEQ(acc.nsections, 1);
+	/* ...but never the last one: no limits would mean every section. */
+	CHECK(store_section_delete(s, secs[0]) != STORE_OK);
+	CHECK(strstr(log_reason(), "limited to this section") != NULL);
+	CHECK_INTEQ(account_get(s, a, id, &acc), STORE_OK);
+	CHECK_INTEQ(acc.nsections, 1);
+	CHECK_INTEQ(acc.sections[0], secs[0]);
+	CHECK_INTEQ(account_set_sections(s, id, NULL, 0), STORE_OK);
+	CHECK_INTEQ(store_section_delete(s, secs[0]), STORE_OK);
 	CHECK_INTEQ(account_add(s, "boris@example.org", "Boris", ROLE_ADMIN, NULL, &id2), STORE_OK);
 	CHECK_INTEQ(account_list(s, a, &v, &n), STORE_OK);
 	CHECK_INTEQ(n, 2);

@@ -6,6 +6,7 @@
  */
 #include "test.h"
 
+#include <dirent.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -221,6 +222,94 @@ TEST(rights_by_role_status_and_section)
 	fs_remove_tree(dir);
 }
 
+/*
+ * An editor limited to several subtrees pages through exactly his
+ * articles, however many others were changed more recently; nested
+ * limits show each article once.
+ */
+TEST(limited_lists_page_within_the_subtrees)
+{
+	struct admin *adm;
+	struct arena *a = arena_new(0);
+	struct article_filter f = {.status = -1, .order = ARTICLE_BY_UPDATED};
+	struct article *v;
+	struct store *s;
+	int64_t lim, cora, news, sub, world, other, lims[3], mine[6];
+	struct adm_req r;
+	char title[32];
+	size_t n, i;
+
+	make_site();
+	adm = admin_new(dir);
+	CHECK(adm != NULL);
+	s = adm->site.store;
+	CHECK_INTEQ(store_section_add(s, "en", "news", "News", "", 0, &news), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "news/sub", "Sub", "", 0, &sub), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "world", "World", "", 0, &world), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "other", "Other", "", 0, &other), STORE_OK);
+	CHECK_INTEQ(account_add(s, "lim@x.org", "", ROLE_EDITOR, "en", &lim), STORE_OK);
+	lims[0] = news;
+	lims[1] = world;
+	lims[2] = sub; /* inside news: its articles must not come twice */
+	CHECK_INTEQ(account_set_sections(s, lim, lims, 3), STORE_OK);
+	CHECK_INTEQ(account_add(s, "cora@x.org", "", ROLE_CONTRIBUTOR, "en", &cora), STORE_OK);
+	CHECK_INTEQ(account_set_sections(s, cora, lims, 2), STORE_OK);
+	/* Six of his, oldest first (ties of the clock go by id), then thirty others. */
+	for (i = 0; i < 6; i++) {
+		static const char *const where[] = {"news", "news/sub", "world"};
+		snprintf(title, sizeof(title), "Mine %zu", i);
+		mine[i] = add_article(s, i < 2 ? cora : 0, where[i % 3], title,
+		                      i == 5 ? ST_PROPOSED : ST_DRAFT);
+	}
+	for (i = 0; i < 30; i++) {
+		snprintf(title, sizeof(title), "Other %zu", i);
+		add_article(s, 0, "other", title, ST_PROPOSED);
+	}
+
+	r = req_as(adm, a, lim);
+	f.limit = 4;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	for (i = 0; i < n; i++)
+		CHECK_INTEQ(v[i].id, mine[5 - i]);
+	f.offset = 4;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_INTEQ(v[0].id, mine[1]);
+	CHECK_INTEQ(v[1].id, mine[0]);
+	f.offset = 6;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 0);
+	f.offset = 0;
+	f.limit = 0;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 6);
+	/* The proposed queue of the dashboard: his one, not the thirty others. */
+	f.status = ST_PROPOSED;
+	f.limit = 20;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 1);
+	CHECK_INTEQ(v[0].id, mine[5]);
+	/* A subtree he may use pages in one query; one he may not gives nothing. */
+	f.status = -1;
+	f.section_id = news;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 4);
+	f.section_id = other;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 0);
+	/* A contributor limited likewise: only her own, inside her sections. */
+	r = req_as(adm, a, cora);
+	f.section_id = 0;
+	CHECK_INTEQ(adm_article_query(&r, &f, &v, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_INTEQ(v[0].id, mine[1]);
+	CHECK_INTEQ(v[1].id, mine[0]);
+	admin_free(adm);
+	arena_free(a);
+	fs_remove_tree(dir);
+}
+
 TEST(scheduled_articles_are_published_when_due)
 {
 	struct admin *adm;
@@ -274,5 +363,142 @@ TEST(scheduled_articles_are_published_when_due)
 	fs_remove_tree(dir);
 }
 
+/* ---- the admin's strings in its four languages ---------------------------- */
+
+struct keys {
+	char *k[1024];
+	char *v[1024];
+	size_t n;
+	struct buf text;
+};
+
+/* Reads the key = value lines of locales/FILE into ks (which owns the text). */
+static int read_keys(const char *file, struct keys *ks)
+{
+	char path[4096], *p, *line, *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/locales/%s", getenv("TZ_SRC"), file);
+	ks->n = 0;
+	buf_init(&ks->text);
+	if (fs_read_file(path, &ks->text, 1 << 20) != 0)
+		return -1;
+	for (line = strtok_r(ks->text.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *eq, *e;
+		line += strspn(line, " \t");
+		if (*line == '#' || *line == ';' || *line == '[' || *line == '\0')
+			continue;
+		eq = strchr(line, '=');
+		if (eq == NULL || ks->n == NELEM(ks->k))
+			return -1;
+		for (e = eq; e > line && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		p = eq + 1;
+		p += strspn(p, " \t");
+		ks->k[ks->n] = line;
+		ks->v[ks->n++] = p;
+	}
+	return 0;
+}
+
+static const char *key_value(const struct keys *ks, const char *k, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ks->n; i++)
+		if (strlen(ks->k[i]) == len && strncmp(ks->k[i], k, len) == 0)
+			return ks->v[i];
+	return NULL;
+}
+
+/* Each "admin_x" (code) or {{t.x}} (theme) in the files of folder must have an English string. */
+static size_t unknown_keys(const char *folder, const char *ext, const char *open,
+                           const struct keys *en, const struct keys *main_en)
+{
+	char path[4096];
+	struct buf b = BUF_INIT;
+	size_t bad = 0, ol = strlen(open);
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", getenv("TZ_SRC"), folder);
+	d = opendir(path);
+	if (d == NULL)
+		return 1;
+	while ((de = readdir(d)) != NULL) {
+		size_t nl = strlen(de->d_name), el = strlen(ext);
+		const char *p;
+		if (nl <= el || strcmp(de->d_name + nl - el, ext) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", getenv("TZ_SRC"), folder, de->d_name);
+		buf_reset(&b);
+		if (fs_read_file(path, &b, 1 << 22) != 0)
+			return bad + 1;
+		for (p = strstr(buf_cstr(&b), open); p; p = strstr(p + 1, open)) {
+			const char *k = p + ol, *e = k;
+			while ((*e >= 'a' && *e <= 'z') || (*e >= '0' && *e <= '9') || *e == '_')
+				e++;
+			/* Keys made at run time ("admin_done_%s") are not literals. */
+			if (e == k || (*open == '"' && *e != '"'))
+				continue;
+			if (*open == '"') /* the prefix is part of the key */
+				k = p + 1;
+			if (key_value(en, k, (size_t)(e - k)) == NULL &&
+			    key_value(main_en, k, (size_t)(e - k)) == NULL) {
+				fprintf(stderr, "%s: no English string for %.*s\n", de->d_name,
+				        (int)(e - k), k);
+				bad++;
+			}
+		}
+	}
+	closedir(d);
+	buf_finish(&b);
+	return bad;
+}
+
+/*
+ * The admin speaks en, fr, ru and uk: every string in every language
+ * (no silent English fallback), with the same {x} placeholders, and
+ * every key the code and the theme use exists.
+ */
+TEST(admin_strings_in_every_language)
+{
+	static const char *const langs[] = {"fr", "ru", "uk"};
+	static struct keys en, main_en, other;
+	size_t i, j, missing = 0;
+
+	CHECK(getenv("TZ_SRC") != NULL);
+	CHECK_INTEQ(read_keys("en.admin.ini", &en), 0);
+	CHECK_INTEQ(read_keys("en.ini", &main_en), 0);
+	CHECK(en.n > 100);
+	for (i = 0; i < NELEM(langs); i++) {
+		char file[32];
+		snprintf(file, sizeof(file), "%s.admin.ini", langs[i]);
+		CHECK_INTEQ(read_keys(file, &other), 0);
+		for (j = 0; j < en.n; j++) {
+			const char *v = key_value(&other, en.k[j], strlen(en.k[j]));
+			if (v == NULL || *v == '\0' ||
+			    (strstr(en.v[j], "{x}") != NULL) != (strstr(v, "{x}") != NULL)) {
+				fprintf(stderr, "%s: %s missing, empty or without its {x}\n", file,
+				        en.k[j]);
+				missing++;
+			}
+		}
+		for (j = 0; j < other.n; j++)
+			if (key_value(&en, other.k[j], strlen(other.k[j])) == NULL) {
+				fprintf(stderr, "%s: %s is not in English\n", file, other.k[j]);
+				missing++;
+			}
+		buf_finish(&other.text);
+	}
+	CHECK_INTEQ(missing, 0);
+	CHECK_INTEQ(unknown_keys("src/admin", ".c", "\"admin_", &en, &main_en), 0);
+	CHECK_INTEQ(unknown_keys("themes/admin", ".mustache", "{{t.", &en, &main_en), 0);
+	CHECK_INTEQ(unknown_keys("themes/admin", ".mustache", "{{#t.", &en, &main_en), 0);
+	buf_finish(&en.text);
+	buf_finish(&main_en.text);
+}
+
 TESTS(T(admin_config_defaults_and_keys), T(config_keeps_other_modules_sections),
-      T(rights_by_role_status_and_section), T(scheduled_articles_are_published_when_due))
+      T(rights_by_role_status_and_section), T(limited_lists_page_within_the_subtrees),
+      T(scheduled_articles_are_published_when_due), T(admin_strings_in_every_language))

@@ -246,6 +246,12 @@ static int src_file(struct source *s, const struct manifest_file *f, struct buf 
 		log_fail("cannot fetch %s: HTTP %ld", url.p, status);
 		goto out;
 	}
+	if (big) {
+		log_fail("\"%s\" from %s is larger than the signed %llu bytes: the source "
+		         "changed during the pull or is corrupt (try again)",
+		         f->path, url.p, (unsigned long long)f->size);
+		goto out;
+	}
 	rc = check_hash(f, out, url.p);
 out:
 	buf_finish(&url);

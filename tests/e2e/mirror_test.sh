@@ -126,6 +126,17 @@ check "the mirror publishes the key and the signed mirrors.json" \
 	minisign -Vqm "$T/m/mirrors.json" -x "$T/m/mirror/mirrors.json.minisig" -p "$T/m/mirror/minisign.pub"
 tz mirror pull "$T/a.tar" "$T/m" 2>"$T/err"
 check "pulling the same bundle again changes nothing" contains "$T/err" "up to date"
+# A mirror whose own manifest was damaged is refetched whole, and the
+# version readers are in stays until the switch (then is kept as the previous).
+tz -q mirror pull "$T/a.tar" "$T/dm" --pubkey "$D/minisign.pub"
+echo damaged >"$T/dm/mirror/manifest"
+tz mirror pull "$T/a.tar" "$T/dm" 2>"$T/err"
+check "a damaged mirror manifest is reported" contains "$T/err" "fetching everything"
+check "the damaged mirror is whole again" diff -r -x mirror "$P" "$T/dm"
+check "the version readers were in was not deleted under them" \
+	test -d "$T/dm.mirror/1700000000" -a "$(readlink "$T/dm")" = dm.mirror/1700000000.1
+tz mirror pull "$T/a.tar" "$T/dm" 2>"$T/err"
+check "and is up to date after" contains "$T/err" "up to date"
 
 # -- edit, pack, pull over HTTP under a reader -------------------------------
 id=$(tz -C "$D" article list --lang en --status published | head -1 | cut -f1)

@@ -104,7 +104,6 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigned threads)
 {
 	struct http_config hc = {0};
-	struct http_header onion;
 	struct http_route routes[CONFIG_MAX_LANGS + 8] = {
 	        {"/", wp_query, site, true},
 	        {"/index.php", wp_query, site, true},
@@ -151,10 +150,7 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 		size_t n = strlen(o);
 		onion_value = xmalloc(n + 2);
 		snprintf(onion_value, n + 2, "%s%s", o, n && o[n - 1] == '/' ? "" : "/");
-		onion.name = (char *)"Onion-Location";
-		onion.value = onion_value;
-		hc.extra_headers = &onion;
-		hc.nextra_headers = 1;
+		hc.onion = onion_value;
 	}
 	hc.tick = admin_tick;
 	hc.tick_arg = adm;

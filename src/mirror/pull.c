@@ -246,6 +246,12 @@ static int src_file(struct source *s, const struct manifest_file *f, struct buf 
 		log_fail("cannot fetch %s: HTTP %ld", url.p, status);
 		goto out;
 	}
+	if (big) {
+		log_fail("\"%s\" from %s is larger than the signed %llu bytes: the source "
+		         "changed during the pull or is corrupt (try again)",
+		         f->path, url.p, (unsigned long long)f->size);
+		goto out;
+	}
 	rc = check_hash(f, out, url.p);
 out:
 	buf_finish(&url);
@@ -803,6 +809,14 @@ int mirror_pull(const struct mirror_pull_opts *o, struct mirror_pull_stats *st)
 
 	snprintf(name, sizeof(name), "%lld", (long long)nm->time);
 	snprintf(final, sizeof(final), "%s/%s", t.vdir, name);
+	/*
+	 * The version DIR points at may bear this name (its manifest was
+	 * unreadable): readers are inside it, so it stays until the switch.
+	 */
+	for (int k = 1; t.current && strcmp(final, t.current) == 0; k++) {
+		snprintf(name, sizeof(name), "%lld.%d", (long long)nm->time, k);
+		snprintf(final, sizeof(final), "%s/%s", t.vdir, name);
+	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.tmp", t.vdir, name, (long)getpid());
 	fs_remove_tree(tmp);
 	if (mkdir(tmp, 0755) != 0) {

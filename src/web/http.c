@@ -194,6 +194,8 @@ struct http_server *http_server_start(const struct http_config *cfg)
 	site_header(srv, "X-Frame-Options", "DENY");
 	for (i = 0; i < srv->cfg.nextra_headers; i++)
 		site_header(srv, srv->cfg.extra_headers[i].name, srv->cfg.extra_headers[i].value);
+	if (srv->cfg.onion)
+		site_header(srv, HTTP_ONION_LOCATION, srv->cfg.onion);
 	for (i = 0; i < HTTP_CANNED_N; i++)
 		srv->canned[i] = make_canned(srv, (enum http_canned)i);
 	srv->cache = http_cache_new(HTTP_CACHE_MAX);

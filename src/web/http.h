@@ -158,9 +158,16 @@ struct http_config {
 	size_t max_body;    /* default HTTP_MAX_BODY_DEFAULT */
 	const struct http_route *routes;
 	size_t nroutes;
-	/* Extra headers on every response, e.g. Onion-Location; may be NULL. */
+	/* Extra headers on every response; may be NULL. */
 	const struct http_header *extra_headers;
 	size_t nextra_headers;
+	/*
+	 * The site's onion address ("http://NAME.onion/", ending in '/'), or
+	 * NULL.  Every response then carries Onion-Location: a file's names
+	 * the same path there (as the page's meta tag does), any other
+	 * response the address itself.
+	 */
+	const char *onion;
 	/* Trust X-Forwarded-Proto/For from this proxy address (NULL: never). */
 	const char *trusted_proxy;
 	/* Content-Security-Policy on every response; NULL: HTTP_CSP_DEFAULT. */

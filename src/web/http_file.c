@@ -243,6 +243,19 @@ void http_file_headers(const struct http_server *srv, const struct http_file *f,
 		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 	if (!gz && body)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	if (srv->cfg.onion) {
+		/* The same file on the onion service, not just its home page. */
+		static const struct http_header skip = {(char *)HTTP_ONION_LOCATION, NULL};
+		struct buf loc = BUF_INIT;
+		size_t n = strlen(srv->cfg.onion);
+
+		buf_put(&loc, srv->cfg.onion, n && srv->cfg.onion[n - 1] == '/' ? n - 1 : n);
+		http_path_encode(&loc, f->key);
+		MHD_add_response_header(r, HTTP_ONION_LOCATION, loc.p);
+		buf_finish(&loc);
+		http_add_site_headers(srv, r, &skip, 1);
+		return;
+	}
 	http_add_site_headers(srv, r, NULL, 0);
 }
 

@@ -106,7 +106,8 @@ struct http_conn {
 	bool https;
 };
 
-/* http.c: adds the site headers (security, extra) to r, but not the names in skip. */
+#define HTTP_ONION_LOCATION "Onion-Location"
+/* http.c: adds the site headers (security, extra, onion) to r, but not the names in skip. */
 void http_add_site_headers(const struct http_server *srv, struct MHD_Response *r,
                            const struct http_header *skip, size_t nskip);
 

@@ -30,10 +30,66 @@ check "JSON Feed carries the mirrors" $PY -c "
 import json
 f = json.load(open('$P/ru/feed.json'))
 assert len(f['_mirrors']['mirrors']) == 2 and f['_mirrors']['onion'].endswith('.onion/')"
+check "every page's footer lists the mirrors and the onion address" $PY -c "
+import os, sys
+from html.parser import HTMLParser
+class F(HTMLParser):
+    def __init__(s):
+        super().__init__(); s.depth = 0; s.links = []
+    def handle_starttag(s, tag, a):
+        a = dict(a)
+        if tag == 'footer': s.depth += 1
+        if s.depth and tag == 'a': s.links.append(a.get('href'))
+    def handle_endtag(s, tag):
+        if tag == 'footer': s.depth -= 1
+m = __import__('json').load(open('$P/mirrors.json'))
+bad = n = 0
+for d, _, fs in os.walk('$P'):
+    for f in fs:
+        if f.endswith('.html'):
+            p = F(); p.feed(open(os.path.join(d, f), encoding='utf-8').read()); n += 1
+            if not all(u in p.links for u in m['mirrors'] + [m['onion']]):
+                bad += 1; print(os.path.join(d, f), p.links, file=sys.stderr)
+assert n > 300 and bad == 0, (n, bad)"
+check "every feed links every mirror and the onion address" $PY -c "
+import json, os, sys
+m = json.load(open('$P/mirrors.json'))
+n = 0
+for d, _, fs in os.walk('$P'):
+    for f in fs:
+        if f in ('rss.xml', 'atom.xml', 'feed.json'):
+            t = open(os.path.join(d, f), encoding='utf-8').read(); n += 1
+            if f == 'feed.json':
+                x = json.loads(t)['_mirrors']
+                assert x['mirrors'] == m['mirrors'] and x['onion'] == m['onion'], (d, f)
+            else:
+                for u in m['mirrors']:
+                    assert 'title=\"mirror\" href=\"%s\"' % u in t, (d, f, u)
+                assert 'title=\"onion\" href=\"%s\"' % m['onion'] in t, (d, f)
+assert n > 300, n"
 check "feedparser reads the mirror links" $PY -c "
 import feedparser
 d = feedparser.parse('$P/en/atom.xml')
 assert sum(1 for l in d.feed.links if l.get('title') == 'mirror') == 2"
+
+# -- keygen ------------------------------------------------------------------
+K=$T/keysite
+tz -q init "$K" --base-url http://keys.example/
+tz -q -C "$K" build
+check "init makes the key, 0600" test "$(stat -c %a "$K/minisign.key")" = 600 -a -s "$K/minisign.pub"
+cp "$K/minisign.pub" "$T/k1.pub"
+fails_with "--force" tz -C "$K" mirror keygen
+check "keygen keeps an existing key" cmp "$K/minisign.pub" "$T/k1.pub"
+tz -q -C "$K" mirror keygen --force
+check "keygen --force makes a new key" sh -c "! cmp -s '$K/minisign.pub' '$T/k1.pub'"
+check "the new key is 0600" test "$(stat -c %a "$K/minisign.key")" = 600
+rm "$K/minisign.key" "$K/minisign.pub"
+fails_with "mirror keygen" tz -C "$K" mirror pack
+check "no bundle without a key" test ! -e "$K/public/mirror/site.tar"
+tz -q -C "$K" mirror keygen
+tz -q -C "$K" mirror pack
+check "a key made by keygen signs bundles minisign accepts" \
+	minisign -Vqm "$K/public/mirror/site.tar" -p "$K/minisign.pub"
 
 # -- pack --------------------------------------------------------------------
 SOURCE_DATE_EPOCH=1700000000 tz -q -C "$D" mirror pack "$T/a.tar"
@@ -70,6 +126,17 @@ check "the mirror publishes the key and the signed mirrors.json" \
 	minisign -Vqm "$T/m/mirrors.json" -x "$T/m/mirror/mirrors.json.minisig" -p "$T/m/mirror/minisign.pub"
 tz mirror pull "$T/a.tar" "$T/m" 2>"$T/err"
 check "pulling the same bundle again changes nothing" contains "$T/err" "up to date"
+# A mirror whose own manifest was damaged is refetched whole, and the
+# version readers are in stays until the switch (then is kept as the previous).
+tz -q mirror pull "$T/a.tar" "$T/dm" --pubkey "$D/minisign.pub"
+echo damaged >"$T/dm/mirror/manifest"
+tz mirror pull "$T/a.tar" "$T/dm" 2>"$T/err"
+check "a damaged mirror manifest is reported" contains "$T/err" "fetching everything"
+check "the damaged mirror is whole again" diff -r -x mirror "$P" "$T/dm"
+check "the version readers were in was not deleted under them" \
+	test -d "$T/dm.mirror/1700000000" -a "$(readlink "$T/dm")" = dm.mirror/1700000000.1
+tz mirror pull "$T/a.tar" "$T/dm" 2>"$T/err"
+check "and is up to date after" contains "$T/err" "up to date"
 
 # -- edit, pack, pull over HTTP under a reader -------------------------------
 id=$(tz -C "$D" article list --lang en --status published | head -1 | cut -f1)
@@ -160,6 +227,61 @@ check "a failed first pull leaves no mirror" test ! -e "$T/fresh"
 check "no temporary version left" sh -c "! ls -a '$T/fresh.mirror' | grep -q tmp"
 fails_with "is corrupt in the bundle" tz mirror verify "$T/corrupt.tar" --pubkey "$D/minisign.pub"
 fails_with "not with the expected key" tz mirror verify "$T/new.tar" --pubkey "$T/other/minisign.pub"
+# Into a mirror one version behind, from every kind of source: a bad
+# signature or a corrupt changed file is refused and changes nothing.
+tz -q mirror pull "$T/a.tar" "$T/o" --pubkey "$D/minisign.pub"
+snapo() { (cd "$T/o" && find . -type f | sort | xargs sha256sum && readlink "$T/o" && ls -a "$T/o.mirror"); }
+snapo >"$T/o.before"
+untouched() { snapo >"$T/o.after"; check "$1: older mirror untouched" cmp "$T/o.before" "$T/o.after"; }
+changed=$(diff -rq "$T/o/" "$T/m/" | sed -n 's|^Files .* and '"$T"'/m/\(.*index\.html\) differ$|\1|p' | head -1)
+check "the edit changed a page ($changed)" test -n "$changed"
+bt flip "$T/new.tar" "$T/corrupt2.tar" "$changed"
+fails_with "\"$changed\" is corrupt in the bundle" tz mirror pull "$T/corrupt2.tar" "$T/o"
+untouched "corrupt changed file in a bundle"
+bt drop "$T/new.tar" "$T/drop2.tar" "$changed"
+fails_with "which the bundle does not contain" tz mirror pull "$T/drop2.tar" "$T/o"
+untouched "manifest lists a file the bundle lacks"
+# A copy of the new version served over plain HTTP, then damaged.
+cp -r "$T/m/" "$T/srv"
+pyport=$(free_port)
+(cd "$T/srv" && exec $PY -m http.server -b 127.0.0.1 "$pyport") >/dev/null 2>&1 &
+pypid=$!
+i=0
+until curl -s -o /dev/null "http://127.0.0.1:$pyport/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
+S=http://127.0.0.1:$pyport/
+cp "$T/srv/$changed" "$T/good.html"
+$PY -c "
+f = open('$T/srv/$changed', 'r+b'); b = bytearray(f.read()); b[len(b) // 2] ^= 0x20
+f.seek(0); f.write(b)"
+fails_with "is not the signed file" tz mirror pull "$S" "$T/o"
+untouched "corrupt file over HTTP"
+fails_with "is not the signed file" tz mirror pull "$T/srv" "$T/o"
+untouched "corrupt file in a folder"
+cp "$T/good.html" "$T/srv/$changed"
+printf 'defaced' >>"$T/srv/$changed"
+fails_with "is larger than the signed" tz mirror pull "$S" "$T/o"
+untouched "longer file over HTTP"
+fails_with "is larger than" tz mirror pull "$T/srv" "$T/o"
+untouched "longer file in a folder"
+rm "$T/srv/$changed"
+fails_with "HTTP 404" tz mirror pull "$S" "$T/o"
+untouched "file missing over HTTP"
+fails_with "$changed" tz mirror pull "$T/srv" "$T/o"
+untouched "file missing in a folder"
+cp "$T/good.html" "$T/srv/$changed"
+cp "$T/srv/mirror/manifest" "$T/good.manifest"
+sed -i '1s/$/ /' "$T/srv/mirror/manifest"
+fails_with "manifest signature refused" tz mirror pull "$S" "$T/o"
+untouched "tampered manifest over HTTP"
+cp "$T/good.manifest" "$T/srv/mirror/manifest"
+cp "$T/other/public/mirror/manifest.minisig" "$T/srv/mirror/manifest.minisig"
+fails_with "not with the expected key" tz mirror pull "$S" "$T/o"
+untouched "signature by another key over HTTP"
+cp "$T/m/mirror/manifest.minisig" "$T/srv/mirror/manifest.minisig"
+tz -q mirror pull "$S" "$T/o"
+kill $pypid
+check "repaired, the same source updates the mirror" diff -r -x mirror "$P" "$T/o"
+
 mkdir "$T/full"
 echo x >"$T/full/file"
 fails_with "not a mirror made by tamizdat" tz mirror pull "$T/new.tar" "$T/full" \
@@ -175,15 +297,20 @@ tz -q -C "$D" mirror sign "$T/msg2"
 check "mirror sign makes a signature minisign accepts" minisign -Vqm "$T/msg2" -p "$D/minisign.pub"
 
 # -- Onion-Location on every response ----------------------------------------
-for p in / /en/ /style.css /atom.xml /en/feed.json /mirrors.json /mirror/manifest /nothing/here/; do
-	check "Onion-Location on $p" sh -c \
-		"curl -s -D - -o /dev/null '$U$p' | grep -qi '^onion-location: http://tamizdatdemo2'"
+onion=$($PY -c "import json; print(json.load(open('$P/mirrors.json'))['onion'])")
+onion_of() { curl -s -D - -o /dev/null "$U$1" | tr -d '\r' | sed -n 's/^[Oo]nion-[Ll]ocation: //p'; }
+for p in / /en/ /style.css /atom.xml /en/feed.json /mirrors.json /mirror/manifest; do
+	check "Onion-Location on $p names it on the onion" test "$(onion_of "$p")" = "${onion%/}$p"
 done
+check "Onion-Location on a missing page" sh -c "curl -s -D - -o /dev/null '$U/nothing/here/' | grep -qi '^onion-location: $onion'"
+check "Onion-Location on a dynamic page" sh -c "curl -s -D - -o /dev/null '$U/admin/' | grep -qi '^onion-location: $onion'"
 a=$(find "$P/ru" -mindepth 5 -name index.html | head -1)
 check "the page has the onion-location meta tag" contains "$a" '<meta http-equiv="onion-location" content="http://tamizdatdemo2'
 rel=${a#"$P/"}
 check "the page's meta tag names the same page on the onion" grep -q \
 	"<meta http-equiv=\"onion-location\" content=\"http://tamizdatdemo2[a-z0-9]*\\.onion/${rel%index.html}\">" "$a"
+meta=$(sed -n 's/.*<meta http-equiv="onion-location" content="\([^"]*\)">.*/\1/p' "$a")
+check "the header matches the page's meta tag" test "$(onion_of "/${rel%index.html}")" = "$meta"
 check "the home's meta tag is the onion address itself" grep -q \
 	'<meta http-equiv="onion-location" content="http://tamizdatdemo2[a-z0-9]*\.onion/">' "$P/index.html"
 finish

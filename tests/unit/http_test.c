@@ -99,6 +99,7 @@ static void make_site(void)
 	put("index.html", "<h1>home</h1>\n");
 	put("about/index.html", "about page\n");
 	put("a.txt", "version 1\n");
+	put("en/a b\xc3\xa9.txt", "spaced\n");
 	put("en/article/index.html", "<p>The article, in full, uncompressed.</p>\n");
 	put("en/article/index.html.gz", "GZIPPED-ARTICLE");
 	put("en/atom.xml", "<feed/>");
@@ -251,7 +252,7 @@ static const struct http_route routes[] = {
 };
 
 static const struct http_header extra[] = {
-        {"Onion-Location", "http://example.onion/"},
+        {"X-Extra", "yes"},
 };
 
 static struct http_config config(void)
@@ -266,6 +267,7 @@ static struct http_config config(void)
 	cfg.nroutes = NELEM(routes);
 	cfg.extra_headers = extra;
 	cfg.nextra_headers = NELEM(extra);
+	cfg.onion = "http://example.onion/";
 	cfg.tick = on_tick;
 	cfg.quiet = true;
 	return cfg;
@@ -1123,8 +1125,49 @@ static void check_security_headers(const struct reply *r)
 	CHECK_STREQ(header(r, "X-Content-Type-Options"), "nosniff");
 	CHECK_STREQ(header(r, "Referrer-Policy"), "no-referrer");
 	CHECK_STREQ(header(r, "X-Frame-Options"), "DENY");
-	CHECK_STREQ(header(r, "Onion-Location"), "http://example.onion/");
+	CHECK_STREQ(header(r, "X-Extra"), "yes");
+	CHECK(header(r, "Onion-Location") &&
+	      strncmp(header(r, "Onion-Location"), "http://example.onion/", 21) == 0);
+	CHECK_INTEQ(header_count(r, "Onion-Location"), 1);
 	CHECK_INTEQ(header_count(r, "Content-Security-Policy"), 1);
+}
+
+/* Onion-Location names the same file on the onion service, else its home. */
+TEST(onion_location_names_the_same_page)
+{
+	static const char *const cases[][2] = {
+	        {"/", "http://example.onion/"},
+	        {"/img.png", "http://example.onion/img.png"},
+	        {"/a.txt", "http://example.onion/a.txt"},
+	        {"/big.bin", "http://example.onion/big.bin"},
+	        {"/en/a%20b%C3%A9.txt", "http://example.onion/en/a%20b%C3%A9.txt"},
+	        {"/form", "http://example.onion/"},
+	        {"/about", "http://example.onion/"},
+	};
+	struct reply r;
+	size_t i;
+
+	start();
+	for (i = 0; i < NELEM(cases); i++) {
+		get(&r, cases[i][0], NULL);
+		CHECK_STREQ(header(&r, "Onion-Location"), cases[i][1]);
+		CHECK_INTEQ(header_count(&r, "Onion-Location"), 1);
+		reply_finish(&r);
+	}
+	/* A 304 carries it too. */
+	{
+		const char *hs[2] = {NULL, NULL};
+		char inm[128];
+
+		get(&r, "/a.txt", NULL);
+		snprintf(inm, sizeof(inm), "If-None-Match: %s", header(&r, "ETag"));
+		reply_finish(&r);
+		hs[0] = inm;
+		get(&r, "/a.txt", hs);
+		CHECK_INTEQ(r.status, 304);
+		CHECK_STREQ(header(&r, "Onion-Location"), "http://example.onion/a.txt");
+		reply_finish(&r);
+	}
 }
 
 TEST(security_headers_everywhere)
@@ -1743,10 +1786,10 @@ TESTS(T(path_normalise_rules), T(range_parse_forms), T(accept_encoding_and_etags
       T(index_and_slash_redirect), T(etag_and_if_modified_since_give_304), T(gzip_negotiation),
       T(ranges_206_and_416), T(head_has_headers_and_no_body), T(other_methods_on_files_405),
       T(localised_404), T(no_traversal_with_openat2), T(no_traversal_without_openat2),
-      T(dotfiles_are_404), T(security_headers_everywhere), T(form_urlencoded_post),
-      T(form_multipart_post), T(malformed_forms_are_400), T(oversized_body_413),
-      T(handler_failure_is_generic_500), T(dynamic_head_and_routes), T(redirects_by_method),
-      T(trusted_proxy_headers), T(tick_runs_every_second), T(cache_sees_changed_files),
-      T(cache_sees_other_changes_within_the_window), T(large_files_from_descriptors),
-      T(cache_eviction_under_load), T(stop_finishes_requests_in_flight),
-      T(start_failures_are_reported))
+      T(dotfiles_are_404), T(security_headers_everywhere), T(onion_location_names_the_same_page),
+      T(form_urlencoded_post), T(form_multipart_post), T(malformed_forms_are_400),
+      T(oversized_body_413), T(handler_failure_is_generic_500), T(dynamic_head_and_routes),
+      T(redirects_by_method), T(trusted_proxy_headers), T(tick_runs_every_second),
+      T(cache_sees_changed_files), T(cache_sees_other_changes_within_the_window),
+      T(large_files_from_descriptors), T(cache_eviction_under_load),
+      T(stop_finishes_requests_in_flight), T(start_failures_are_reported))

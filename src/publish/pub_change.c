@@ -321,6 +321,14 @@ static int plan_article(struct plan *p, struct site *site, struct pub_data *d, s
 			goto out;
 	}
 	plan_sitemap(p, &site->cfg, lang, id);
+	/*
+	 * The group's sitemap files list this article's address among their
+	 * alternates: they change only if it moves, comes or goes, or the
+	 * group changes.
+	 */
+	if (was && is && olddir && newdir && strcmp(olddir, newdir) == 0 &&
+	    json_equal(json_object_get(old, "group"), json_object_get(now, "group")))
+		goto langs;
 	json_array_foreach(json_object_get(old, "group"), i, v)
 	{
 		const struct article *m = pub_data_article(d, json_integer_value(v));
@@ -333,6 +341,7 @@ static int plan_article(struct plan *p, struct site *site, struct pub_data *d, s
 		if (m)
 			plan_sitemap(p, &site->cfg, m->lang, m->id);
 	}
+langs:
 	plan_lang(p, p->langs, &p->nlangs, lang);
 out:
 	json_decref(now);
@@ -448,9 +457,10 @@ static int execute(struct plan *p, struct pub_ctx *c)
 		/* A new article can open a new sitemap file; every language has one. */
 		const struct config *cfg = &c->site->cfg;
 		int64_t maxid;
-		if (p->nlangs && store_article_max_id(c->store, &maxid) != STORE_OK)
+		bool added = p->moved && p->nlangs; /* edits in place add no article */
+		if (added && store_article_max_id(c->store, &maxid) != STORE_OK)
 			return -1;
-		for (i = 0; p->nlangs && i < cfg->nlangs; i++)
+		for (i = 0; added && i < cfg->nlangs; i++)
 			if (imap_get(&p->sitemaps, (int64_t)i << 40 | maxid / PUB_SITEMAP_CHUNK) ==
 			            NULL &&
 			    pub_page_sitemap(c, cfg->langs[i].code, maxid / PUB_SITEMAP_CHUNK) != 0)
@@ -523,6 +533,7 @@ static int apply(struct site *site, struct pub_stats *stats)
 	int64_t *ids;
 	const char **data;
 	size_t n, i;
+	bool in_read = false;
 	int rc = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -563,6 +574,14 @@ static int apply(struct site *site, struct pub_stats *stats)
 		}
 	}
 	trace("queue");
+	/*
+	 * Plan and pages from one snapshot: consistent with each other even
+	 * if another process commits meanwhile (its own publish follows), and
+	 * one lock taken instead of one per statement.
+	 */
+	if (store_begin_read(site->store) != STORE_OK)
+		goto out;
+	in_read = true;
 	if (pub_data_live(&d, site->store, &site->cfg) != 0)
 		goto out;
 	trace("sections");
@@ -600,15 +619,25 @@ static int apply(struct site *site, struct pub_stats *stats)
 	arena_free(c.a);
 	buf_finish(&c.out);
 	buf_finish(&c.body);
+	store_rollback(site->store);
+	in_read = false;
 	if (rc != 0)
+		goto out;
+	rc = -1;
+	if (store_begin(site->store) != STORE_OK)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (store_queue_delete(site->store, ids[i]) != STORE_OK) {
-			rc = -1;
+			store_rollback(site->store);
 			goto out;
 		}
+	if (store_commit(site->store) != STORE_OK)
+		goto out;
+	rc = 0;
 	trace("done");
 out:
+	if (in_read)
+		store_rollback(site->store);
 	plan_finish(&p);
 	if (d.a)
 		pub_data_finish(&d);

@@ -131,6 +131,18 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS schema_module(\n"
 	"  module TEXT PRIMARY KEY,\n"
 	"  version INTEGER NOT NULL);\n",
+	/*
+	 * 3: list lengths per stretch of 2^20 seconds (about 12 days), so that
+	 * an article's rank in a list and the articles at a rank are found
+	 * by adding up some hundred buckets, not by walking the list.
+	 */
+	"CREATE TABLE list_bucket(\n"
+	"  list INTEGER NOT NULL,\n"
+	"  bucket INTEGER NOT NULL,\n"
+	"  n INTEGER NOT NULL,\n"
+	"  PRIMARY KEY(list, bucket)) WITHOUT ROWID;\n"
+	"INSERT INTO list_bucket(list, bucket, n)\n"
+	"  SELECT list, date >> 20, count(*) FROM listing GROUP BY 1, 2;\n",
 };
 
 enum store_status store_migrate(struct store *s)

@@ -1,8 +1,11 @@
 /*
  * Listings: which published articles each list page shows (site, section
  * with subsections, author per language, tag), kept as rows ordered by
- * (date, id) so that counting, ranking and paging are index lookups, and
- * counted in list_count so that a list's length costs nothing.
+ * (date, id) so that counting, ranking and paging are index lookups,
+ * counted in list_count so that a list's length costs nothing, and in
+ * list_bucket per stretch of dates (LIST_BUCKET_SHIFT) so that a rank or
+ * a page deep in a long list is found by adding up buckets and walking
+ * one of them.
  */
 #include "store/store_int.h"
 
@@ -10,6 +13,9 @@
 
 #include "util/arena.h"
 #include "util/log.h"
+
+/* Pages this far from the newest end are walked to; deeper ones found by buckets. */
+#define RANGE_WALK_MAX 2000
 
 /* A list key: kind in the top bits, then language (authors only), then id. */
 #define LIST_KIND_SECTION 1LL
@@ -53,7 +59,8 @@ int64_t store_list_author(struct store *s, int64_t author_id, const char *lang)
 	return LIST_KIND_AUTHOR << 48 | store_lang_id(s, lang) << 40 | author_id;
 }
 
-static enum store_status count_add(struct store *s, int64_t list, int delta)
+/* A bucket holds the dates d with d >> 20 equal (schema migration 3). */
+static enum store_status count_add(struct store *s, int64_t list, int64_t date, int delta)
 {
 	sqlite3_stmt *st = store_stmt(s, "INSERT INTO list_count(list, n) VALUES (?1, ?2) "
 	                                 "ON CONFLICT(list) DO UPDATE SET n = n + ?2");
@@ -62,24 +69,35 @@ static enum store_status count_add(struct store *s, int64_t list, int delta)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, list);
 	sqlite3_bind_int(st, 2, delta);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(s, "listing");
+	st = store_stmt(s, "INSERT INTO list_bucket(list, bucket, n) VALUES (?1, ?2 >> 20, ?3) "
+	                   "ON CONFLICT(list, bucket) DO UPDATE SET n = n + ?3");
+	if (st == NULL)
+		return STORE_ERROR;
+	sqlite3_bind_int64(st, 1, list);
+	sqlite3_bind_int64(st, 2, date);
+	sqlite3_bind_int(st, 3, delta);
 	return sqlite3_step(st) == SQLITE_DONE ? STORE_OK : store_fail(s, "listing");
 }
 
 enum store_status store_list_sync(struct store *s, int64_t article_id)
 {
 	sqlite3_stmt *st;
-	int64_t lists[256], date = 0, lang_id = 0;
+	int64_t lists[256], dates[256], date = 0, lang_id = 0;
 	size_t n = 0, i;
 	enum store_status rc;
 	int r;
 
 	/* Drop the old memberships and their counts. */
-	st = store_stmt(s, "DELETE FROM listing WHERE article_id = ? RETURNING list");
+	st = store_stmt(s, "DELETE FROM listing WHERE article_id = ? RETURNING list, date");
 	if (st == NULL)
 		return STORE_ERROR;
 	sqlite3_bind_int64(st, 1, article_id);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < NELEM(lists))
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && n < NELEM(lists)) {
+		dates[n] = sqlite3_column_int64(st, 1);
 		lists[n++] = sqlite3_column_int64(st, 0);
+	}
 	if (r == SQLITE_ROW) {
 		log_fail("article %lld is in too many lists", (long long)article_id);
 		sqlite3_reset(st);
@@ -88,7 +106,7 @@ enum store_status store_list_sync(struct store *s, int64_t article_id)
 	if (r != SQLITE_DONE)
 		return store_fail(s, "listing");
 	for (i = 0; i < n; i++)
-		if ((rc = count_add(s, lists[i], -1)) != STORE_OK)
+		if ((rc = count_add(s, lists[i], dates[i], -1)) != STORE_OK)
 			return rc;
 
 	/* The lists it belongs to now, if it is published. */
@@ -151,7 +169,7 @@ enum store_status store_list_sync(struct store *s, int64_t article_id)
 		sqlite3_bind_int64(st, 3, article_id);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return store_fail(s, "listing");
-		if ((rc = count_add(s, lists[i], 1)) != STORE_OK)
+		if ((rc = count_add(s, lists[i], date, 1)) != STORE_OK)
 			return rc;
 		st = store_stmt(s, "INSERT INTO listing(list, date, article_id) VALUES (?, ?, ?)");
 		if (st == NULL)
@@ -177,8 +195,11 @@ enum store_status store_list_count(struct store *s, int64_t list, size_t *n)
 enum store_status store_list_count_from(struct store *s, int64_t list, struct list_key k,
                                         size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, "SELECT count(*) FROM listing WHERE list = ? AND "
-	                                 "(date, article_id) >= (?, ?)");
+	/* The buckets after k's, then k's own walked from k. */
+	sqlite3_stmt *st = store_stmt(
+	        s, "SELECT (SELECT coalesce(sum(n), 0) FROM list_bucket WHERE list = ?1 AND "
+	           "bucket > ?2 >> 20) + (SELECT count(*) FROM listing WHERE list = ?1 AND "
+	           "(date, article_id) >= (?2, ?3) AND date < ((?2 >> 20) + 1) << 20)");
 	int r;
 
 	if (st == NULL)
@@ -209,18 +230,58 @@ enum store_status store_list_range(struct store *s, struct arena *a, int64_t lis
 		return STORE_OK;
 	if (count > total - first)
 		count = total - first;
-	/* Walk from the newest end: recent pages, the ones that change, are cheap. */
 	skip = total - first - count;
-	st = store_stmt(s, "SELECT article_id FROM listing WHERE list = ? "
-	                   "ORDER BY date DESC, article_id DESC LIMIT ? OFFSET ?");
-	if (st == NULL)
-		return STORE_ERROR;
-	sqlite3_bind_int64(st, 1, list);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)count);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)skip);
 	v = arena_alloc(a, count * sizeof(*v));
-	while ((r = sqlite3_step(st)) == SQLITE_ROW && k < count)
-		v[k++] = sqlite3_column_int64(st, 0);
+	if (skip < RANGE_WALK_MAX) {
+		/* Near the newest end, the pages that change most: walk there. */
+		st = store_stmt(s, "SELECT article_id FROM listing WHERE list = ? "
+		                   "ORDER BY date DESC, article_id DESC LIMIT ? OFFSET ?");
+		if (st == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(st, 1, list);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)count);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)skip);
+		while ((r = sqlite3_step(st)) == SQLITE_ROW && k < count)
+			v[k++] = sqlite3_column_int64(st, 0);
+	} else {
+		/* Deeper: add up the buckets from the oldest to the one holding first. */
+		int64_t bucket = 0;
+		size_t before = 0, in;
+		st = store_stmt(s, "SELECT bucket, n FROM list_bucket WHERE list = ? ORDER BY bucket");
+		if (st == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(st, 1, list);
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			bucket = sqlite3_column_int64(st, 0);
+			in = (size_t)sqlite3_column_int64(st, 1);
+			if (before + in > first)
+				break;
+			before += in;
+		}
+		sqlite3_reset(st);
+		if (r == SQLITE_DONE) {
+			log_fail("list %lld: its counts are damaged", (long long)list);
+			return STORE_ERROR;
+		}
+		if (r != SQLITE_ROW)
+			return store_fail(s, "listing");
+		st = store_stmt(s, "SELECT article_id FROM listing WHERE list = ? AND date >= ? << 20 "
+		                   "ORDER BY date, article_id LIMIT ? OFFSET ?");
+		if (st == NULL)
+			return STORE_ERROR;
+		sqlite3_bind_int64(st, 1, list);
+		sqlite3_bind_int64(st, 2, bucket);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)count);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)(first - before));
+		/* Oldest first here; the caller wants the newest first. */
+		while ((r = sqlite3_step(st)) == SQLITE_ROW && k < count)
+			v[count - 1 - k++] = sqlite3_column_int64(st, 0);
+		if (k < count) {
+			sqlite3_reset(st);
+			log_fail("list %lld: its counts are damaged", (long long)list);
+			return STORE_ERROR;
+		}
+	}
 	sqlite3_reset(st);
 	if (r != SQLITE_DONE && r != SQLITE_ROW)
 		return store_fail(s, "listing");

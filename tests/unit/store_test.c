@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -294,6 +296,102 @@ TEST(listings_follow_status_and_order)
 	teardown();
 }
 
+/* The ids of a list, oldest first, straight from its rows. */
+static size_t list_rows(int64_t list, int64_t *ids, int64_t *dates, size_t cap)
+{
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	if (sqlite3_prepare_v2(store_db(s),
+	                       "SELECT article_id, date FROM listing WHERE list = ? "
+	                       "ORDER BY date, article_id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		abort();
+	sqlite3_bind_int64(st, 1, list);
+	while (sqlite3_step(st) == SQLITE_ROW && n < cap) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		dates[n++] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Every rank and every page of a long list, by buckets, as by walking it. */
+static void check_positions(int64_t list)
+{
+	static int64_t ids[4000], dates[4000];
+	size_t n = list_rows(list, ids, dates, NELEM(ids)), total, i, j, got_n;
+	int64_t *got;
+
+	CHECK_INTEQ(store_list_count(s, list, &total), STORE_OK);
+	CHECK_INTEQ(total, n);
+	for (i = 0; i < n; i += 13) {
+		struct list_key k = {dates[i], ids[i]};
+		size_t from;
+		CHECK_INTEQ(store_list_count_from(s, list, k, &from), STORE_OK);
+		CHECK_INTEQ(from, n - i);
+	}
+	for (i = 0; i < n; i += 29) {
+		size_t count = i % 3 ? 20 : 7;
+		arena_reset(a);
+		CHECK_INTEQ(store_list_range(s, a, list, i, count, &got, &got_n), STORE_OK);
+		CHECK_INTEQ(got_n, MIN(count, n - i));
+		for (j = 0; j < got_n; j++)
+			if (got[j] != ids[i + got_n - 1 - j]) {
+				fprintf(stderr, "position %zu: %lld, want %lld\n", i + got_n - 1 - j,
+				        (long long)got[j], (long long)ids[i + got_n - 1 - j]);
+				CHECK(false);
+				return;
+			}
+	}
+}
+
+TEST(deep_ranks_and_pages_by_buckets)
+{
+	struct article in;
+	struct section root;
+	int64_t ids[3000], list;
+	size_t i;
+
+	setup();
+	store_section_add(s, "en", "a", "A", "", 0, NULL);
+	CHECK_INTEQ(store_begin(s), STORE_OK);
+	for (i = 0; i < NELEM(ids); i++) {
+		char title[32];
+		snprintf(title, sizeof(title), "T%zu", i);
+		in = art_in("en", "a", title);
+		in.ntags = in.nauthors = 0;
+		/*
+		 * Dates from 1950 (negative) to 2030, out of id order, many in
+		 * the same second: buckets of every size, some empty, ties.
+		 */
+		in.date = -631152000 + (int64_t)((i * 7919) % 2500) * 1000003;
+		CHECK_INTEQ(store_article_add(s, &in, &ids[i]), STORE_OK);
+	}
+	CHECK_INTEQ(store_commit(s), STORE_OK);
+	CHECK_INTEQ(store_section_find(s, a, "en", "", &root), STORE_OK);
+	list = store_list_section(root.id);
+	check_positions(list);
+	check_positions(LIST_SITE);
+	/* Unpublished, republished, redated: the buckets follow. */
+	CHECK_INTEQ(store_begin(s), STORE_OK);
+	for (i = 0; i < NELEM(ids); i += 7)
+		CHECK_INTEQ(store_article_set_status(s, ids[i], ST_DRAFT), STORE_OK);
+	for (i = 0; i < NELEM(ids); i += 14)
+		CHECK_INTEQ(store_article_set_status(s, ids[i], ST_PUBLISHED), STORE_OK);
+	for (i = 3; i < NELEM(ids); i += 11) {
+		struct article got;
+		CHECK_INTEQ(store_article_get(s, a, ids[i], STORE_WITH_BODY, &got), STORE_OK);
+		got.date = 1900000000 - (int64_t)i * 86400 * 3;
+		CHECK_INTEQ(store_article_update(s, ids[i], &got), STORE_OK);
+	}
+	CHECK_INTEQ(store_commit(s), STORE_OK);
+	arena_reset(a);
+	check_positions(list);
+	check_positions(LIST_SITE);
+	teardown();
+}
+
 TEST(get_many_and_snapshot)
 {
 	struct article in, *v;
@@ -563,7 +661,7 @@ TEST(article_list_text_creator_and_order)
 	teardown();
 }
 
-TESTS(T(sections_tree_and_closure), T(actor_schedule_due_and_status_log),
+TESTS(T(sections_tree_and_closure), T(deep_ranks_and_pages_by_buckets), T(actor_schedule_due_and_status_log),
       T(article_list_text_creator_and_order), T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
       T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),
       T(translation_group_one_article_per_language), T(listings_follow_status_and_order),

@@ -247,7 +247,8 @@ enum store_status store_list_range(struct store *s, struct arena *a, int64_t lis
 		/* Deeper: add up the buckets from the oldest to the one holding first. */
 		int64_t bucket = 0;
 		size_t before = 0, in;
-		st = store_stmt(s, "SELECT bucket, n FROM list_bucket WHERE list = ? ORDER BY bucket");
+		st = store_stmt(s,
+		                "SELECT bucket, n FROM list_bucket WHERE list = ? ORDER BY bucket");
 		if (st == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(st, 1, list);
@@ -265,8 +266,9 @@ enum store_status store_list_range(struct store *s, struct arena *a, int64_t lis
 		}
 		if (r != SQLITE_ROW)
 			return store_fail(s, "listing");
-		st = store_stmt(s, "SELECT article_id FROM listing WHERE list = ? AND date >= ? << 20 "
-		                   "ORDER BY date, article_id LIMIT ? OFFSET ?");
+		st = store_stmt(s,
+		                "SELECT article_id FROM listing WHERE list = ? AND date >= ? << 20 "
+		                "ORDER BY date, article_id LIMIT ? OFFSET ?");
 		if (st == NULL)
 			return STORE_ERROR;
 		sqlite3_bind_int64(st, 1, list);

@@ -338,8 +338,9 @@ static void check_positions(int64_t list)
 		CHECK_INTEQ(got_n, MIN(count, n - i));
 		for (j = 0; j < got_n; j++)
 			if (got[j] != ids[i + got_n - 1 - j]) {
-				fprintf(stderr, "position %zu: %lld, want %lld\n", i + got_n - 1 - j,
-				        (long long)got[j], (long long)ids[i + got_n - 1 - j]);
+				fprintf(stderr, "position %zu: %lld, want %lld\n",
+				        i + got_n - 1 - j, (long long)got[j],
+				        (long long)ids[i + got_n - 1 - j]);
 				CHECK(false);
 				return;
 			}
@@ -661,8 +662,9 @@ TEST(article_list_text_creator_and_order)
 	teardown();
 }
 
-TESTS(T(sections_tree_and_closure), T(deep_ranks_and_pages_by_buckets), T(actor_schedule_due_and_status_log),
-      T(article_list_text_creator_and_order), T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
+TESTS(T(sections_tree_and_closure), T(deep_ranks_and_pages_by_buckets),
+      T(actor_schedule_due_and_status_log), T(article_list_text_creator_and_order),
+      T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
       T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),
       T(translation_group_one_article_per_language), T(listings_follow_status_and_order),
       T(get_many_and_snapshot), T(publish_queue_roundtrip), T(transactions_roll_back_everything),

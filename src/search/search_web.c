@@ -512,7 +512,12 @@ static int not_found(struct search_web *w, struct arena *a, const char *lang,
 	return render_404_page(&w->site->rs, a, lang, &resp->body);
 }
 
-static int page_fn(void *arg, const struct http_request *req, struct http_response *resp)
+/*
+ * The search page and its feed.  quick: on the network thread, answer
+ * only from the cache (or what needs no search), HTTP_LATER otherwise.
+ */
+static int page_run(void *arg, const struct http_request *req, struct http_response *resp,
+                    bool quick)
 {
 	struct lang_route *lr = arg;
 	struct search_web *w = lr->w;
@@ -576,6 +581,10 @@ static int page_fn(void *arg, const struct http_request *req, struct http_respon
 		rc = 0;
 		goto out;
 	}
+	if (quick) {
+		rc = HTTP_LATER;
+		goto out;
+	}
 	if (query_in_tx(c->st, c->s, a, q, &o, &p) != 0)
 		goto out;
 	msgs = arena_calloc(a, p.res.nmsgs + 1, sizeof(*msgs));
@@ -608,7 +617,19 @@ out:
 	return rc;
 }
 
-static int json_fn(void *arg, const struct http_request *req, struct http_response *resp)
+static int page_fn(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	return page_run(arg, req, resp, false);
+}
+
+static int page_quick(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	return page_run(arg, req, resp, true);
+}
+
+/* /search.json; quick as for page_run(). */
+static int json_run(void *arg, const struct http_request *req, struct http_response *resp,
+                    bool quick)
 {
 	struct search_web *w = arg;
 	const char *q = http_request_arg(req, "q"), *lim = http_request_arg(req, "limit");
@@ -652,6 +673,10 @@ static int json_fn(void *arg, const struct http_request *req, struct http_respon
 		rc = 0;
 		goto out;
 	}
+	if (quick) {
+		rc = HTTP_LATER;
+		goto out;
+	}
 	if (query_in_tx(c->st, c->s, a, q ? q : "", &o, &p) != 0)
 		goto out;
 	search_web_json(w->site, a, q ? q : "", &o, &p, &resp->body);
@@ -666,6 +691,16 @@ out:
 	buf_finish(&args);
 	arena_free(a);
 	return rc;
+}
+
+static int json_fn(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	return json_run(arg, req, resp, false);
+}
+
+static int json_quick(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	return json_run(arg, req, resp, true);
 }
 
 static int root_fn(void *arg, const struct http_request *req, struct http_response *resp)
@@ -689,11 +724,13 @@ size_t search_web_routes(struct search_web *w, struct http_route *routes, size_t
 {
 	size_t n = 0, i;
 
+	/* Searches run on the server's work threads; cached answers come at once. */
 	if (n < cap)
-		routes[n++] = (struct http_route){"/search.json", json_fn, w};
+		routes[n++] = (struct http_route){"/search.json", json_fn, w, false, json_quick};
 	if (n < cap)
-		routes[n++] = (struct http_route){"/search", root_fn, w};
+		routes[n++] = (struct http_route){"/search", root_fn, w, false, NULL};
 	for (i = 0; i < w->nlangs && n < cap; i++)
-		routes[n++] = (struct http_route){w->langs[i].prefix, page_fn, &w->langs[i]};
+		routes[n++] = (struct http_route){w->langs[i].prefix, page_fn, &w->langs[i], false,
+		                                  page_quick};
 	return n;
 }

@@ -164,6 +164,8 @@ struct http_server *http_server_start(const struct http_config *cfg)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&srv->tick_cv, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&srv->work_mu, NULL);
+	pthread_cond_init(&srv->work_cv, NULL);
 	if (srv->cfg.listen == NULL)
 		srv->cfg.listen = "127.0.0.1";
 	if (srv->cfg.max_body == 0)
@@ -207,6 +209,13 @@ struct http_server *http_server_start(const struct http_config *cfg)
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	for (i = 0; i < srv->cfg.nroutes; i++)
+		if (srv->cfg.routes[i].quick != NULL)
+			flags |= MHD_ALLOW_SUSPEND_RESUME;
+	if ((flags & MHD_ALLOW_SUSPEND_RESUME) && http_work_start(srv) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		goto fail;
+	}
 	/* The logger first: MHD reports problems with the options that follow to it. */
 	srv->mhd = MHD_start_daemon(
 	        flags, (uint16_t)srv->cfg.port, NULL, NULL, http_conn_answer, srv,
@@ -270,6 +279,8 @@ void http_server_stop(struct http_server *srv)
 		pthread_mutex_unlock(&srv->tick_mu);
 		pthread_join(srv->ticker, NULL);
 	}
+	/* Every suspended connection is resumed before MHD stops. */
+	http_work_stop(srv);
 	if (srv->mhd != NULL)
 		MHD_stop_daemon(srv->mhd);
 	if (lfd != MHD_INVALID_SOCKET)
@@ -283,6 +294,8 @@ void http_server_stop(struct http_server *srv)
 		close(srv->rootfd);
 	pthread_cond_destroy(&srv->tick_cv);
 	pthread_mutex_destroy(&srv->tick_mu);
+	pthread_cond_destroy(&srv->work_cv);
+	pthread_mutex_destroy(&srv->work_mu);
 	free(srv);
 }
 

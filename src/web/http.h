@@ -129,6 +129,11 @@ typedef int (*http_handler_fn)(void *arg, const struct http_request *req,
  * requests, such as old "/?p=123" links on the site's front page.
  */
 #define HTTP_PASS 1
+/*
+ * What a route's quick handler returns to have the request run by its
+ * handler on a work thread (see http_route.quick).
+ */
+#define HTTP_LATER 2
 
 /*
  * A path prefix handed to a handler.  A prefix ending in '/' ("/admin/")
@@ -144,6 +149,15 @@ struct http_route {
 	http_handler_fn fn;
 	void *arg;
 	bool exact; /* the prefix as a whole path only ("/": the front page alone) */
+	/*
+	 * For a route whose handler can be slow (a search): tried first on the
+	 * network thread, it answers what it can at once (a cached answer) and
+	 * returns HTTP_LATER for the rest, which fn then answers on one of the
+	 * server's work threads while the connection waits.  A network thread
+	 * serves many connections: one slow handler there would hold up every
+	 * file and answer due on them.  NULL: fn runs on the network thread.
+	 */
+	http_handler_fn quick;
 };
 
 /*
@@ -154,7 +168,8 @@ struct http_config {
 	const char *root;   /* folder to serve (the site's public/) */
 	const char *listen; /* numeric IPv4 or IPv6 address to bind, default "127.0.0.1" */
 	unsigned port;      /* 0 picks a free one (http_server_port()); the CLI's default: 8080 */
-	unsigned threads;   /* worker threads, default: number of cores */
+	unsigned threads;   /* network threads, default: number of cores */
+	unsigned work_threads; /* threads for routes' slow work, default: number of cores */
 	size_t max_body;    /* default HTTP_MAX_BODY_DEFAULT */
 	const struct http_route *routes;
 	size_t nroutes;

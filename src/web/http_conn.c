@@ -2,7 +2,9 @@
  * One request's way through the server: MHD's callbacks (the raw URI,
  * each call of the access handler, the end), the choice between a route
  * and the static files, and queueing an answer with its access-log line.
- * Every request is answered on the worker thread that read it.  The raw
+ * Every request is answered on the network thread that read it, the
+ * slow work of some routes having been done on a work thread meanwhile
+ * (http_request.c).  The raw
  * request-target comes from MHD's URI log callback, before MHD decodes
  * anything, so that the path is decoded once, by http_path_normalise(),
  * under our rules.
@@ -263,6 +265,10 @@ enum MHD_Result http_conn_answer(void *cls, struct MHD_Connection *c, const char
 		return begin(rc);
 	case HTTP_CONN_BODY:
 		return http_dynamic_continue(rc, upload, upload_n);
+	case HTTP_CONN_LATER:
+		return MHD_YES; /* not resumed yet */
+	case HTTP_CONN_READY:
+		return http_work_answer(rc);
 	case HTTP_CONN_DONE:
 		return MHD_YES;
 	}

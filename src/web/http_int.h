@@ -63,12 +63,21 @@ struct http_server {
 	bool stopping;
 	pthread_mutex_t tick_mu;
 	pthread_cond_t tick_cv;
+	/* Slow work of routes with a quick handler (http_work_*()). */
+	pthread_mutex_t work_mu;
+	pthread_cond_t work_cv;
+	struct http_conn *work_head, *work_tail;
+	pthread_t *workers;
+	size_t nworkers;
+	bool work_stop;
 };
 
 enum http_conn_state {
 	HTTP_CONN_NEW,     /* request line and headers read, not yet looked at */
 	HTTP_CONN_HEADERS, /* path decoded; a static answer waits for the request's end */
 	HTTP_CONN_BODY,    /* a dynamic request reading its body */
+	HTTP_CONN_LATER,   /* suspended: its handler runs on a work thread */
+	HTTP_CONN_READY,   /* resumed: the work thread's answer waits to be queued */
 	HTTP_CONN_DONE,    /* response queued */
 };
 
@@ -104,12 +113,24 @@ struct http_conn {
 	bool counted;    /* in srv->in_flight */
 	char client[64]; /* "" until http_conn_client() */
 	bool https;
+	/* A work thread's answer (HTTP_CONN_READY): */
+	struct MHD_Response *ready; /* NULL: the static files answer (HTTP_PASS) */
+	unsigned ready_status;
+	bool ready_owned; /* destroy it once queued (canned answers are shared) */
+	struct http_conn *next_work;
 };
 
 #define HTTP_ONION_LOCATION "Onion-Location"
 /* http.c: adds the site headers (security, extra, onion) to r, but not the names in skip. */
 void http_add_site_headers(const struct http_server *srv, struct MHD_Response *r,
                            const struct http_header *skip, size_t nskip);
+
+/* http_request.c: the work threads. */
+int http_work_start(struct http_server *srv);
+/* Runs what is queued, then stops the threads. */
+void http_work_stop(struct http_server *srv);
+/* Queues the answer of a HTTP_CONN_READY connection. */
+enum MHD_Result http_work_answer(struct http_conn *rc);
 
 /* http_conn.c: MHD's URI log, access handler and completion callbacks. */
 void *http_conn_begin(void *cls, const char *uri, struct MHD_Connection *c);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util/log.h"
 #include "util/util.h"
@@ -146,21 +147,36 @@ static bool has_header(const struct http_response *resp, const char *name)
 	return false;
 }
 
-static enum MHD_Result send_response(struct http_conn *rc, struct http_response *resp)
+/*
+ * The MHD response for what a handler returned (r) and filled in (resp),
+ * with *status; *owned is false for the shared canned answers.  NULL when
+ * the static files are to answer (HTTP_PASS).  Any thread.
+ */
+static struct MHD_Response *make_response(struct http_conn *rc, int hr, struct http_response *resp,
+                                          unsigned *status, bool *owned)
 {
 	struct MHD_Response *r;
 	size_t i, n = resp->body.n;
-	int status = resp->status;
+	int st = resp->status;
 
-	if (status == 0)
-		status = strcmp(rc->method, MHD_HTTP_METHOD_POST) == 0 ? 303 : 302;
-	if (status < 100 || status > 599) {
-		log_error("%s %s: handler answered status %d", rc->method, rc->path.p, status);
-		return http_queue_canned(rc, HTTP_CANNED_500);
+	*owned = false;
+	if (hr == HTTP_PASS)
+		return NULL;
+	*status = 500;
+	if (hr != 0) {
+		log_error("%s %s: %s", rc->method, rc->path.p,
+		          log_reason()[0] ? log_reason() : "handler failed");
+		return rc->srv->canned[HTTP_CANNED_500];
+	}
+	if (st == 0)
+		st = strcmp(rc->method, MHD_HTTP_METHOD_POST) == 0 ? 303 : 302;
+	if (st < 100 || st > 599) {
+		log_error("%s %s: handler answered status %d", rc->method, rc->path.p, st);
+		return rc->srv->canned[HTTP_CANNED_500];
 	}
 	r = MHD_create_response_from_buffer_with_free_callback(n, buf_detach(&resp->body), free);
 	if (r == NULL)
-		return http_queue_canned(rc, HTTP_CANNED_500);
+		return rc->srv->canned[HTTP_CANNED_500];
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        resp->content_type ? resp->content_type
 	                                           : "text/html; charset=utf-8");
@@ -176,7 +192,9 @@ static enum MHD_Result send_response(struct http_conn *rc, struct http_response 
 	if (!has_header(resp, "Cache-Control"))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	http_add_site_headers(rc->srv, r, resp->headers, resp->nheaders);
-	return http_queue_owned(rc, (unsigned)status, r);
+	*status = (unsigned)st;
+	*owned = true;
+	return r;
 }
 
 /* Parses the query and a form body into rc; false if either is malformed. */
@@ -199,41 +217,154 @@ static bool parse_input(struct http_conn *rc)
 	return true;
 }
 
+/* The request as handlers see it. */
+static void request_of(struct http_conn *rc, struct http_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->method = rc->method;
+	req->path = rc->path.p;
+	req->query = rc->query;
+	req->https = http_conn_client(rc);
+	req->client = rc->client;
+	req->body = buf_cstr(&rc->body);
+	req->body_n = rc->body.n;
+	req->impl = rc;
+}
+
+static enum MHD_Result queue_work(struct http_conn *rc);
+
 static enum MHD_Result run_handler(struct http_conn *rc)
 {
-	struct http_request req = {0};
+	struct http_request req;
 	struct http_response resp = {0};
+	struct MHD_Response *mr;
 	enum MHD_Result res;
+	unsigned status;
+	bool owned;
 	int r;
 
 	rc->arena = arena_new(ARENA_MAX(rc->srv->cfg.max_body));
 	if (!parse_input(rc))
 		return http_queue_canned(rc, HTTP_CANNED_400);
-	req.method = rc->method;
-	req.path = rc->path.p;
-	req.query = rc->query;
-	req.https = http_conn_client(rc);
-	req.client = rc->client;
-	req.body = buf_cstr(&rc->body);
-	req.body_n = rc->body.n;
-	req.impl = rc;
+	request_of(rc, &req);
+	resp.status = 200;
+	buf_init(&resp.body);
+	log_clear();
+	r = (rc->route->quick ? rc->route->quick : rc->route->fn)(rc->route->arg, &req, &resp);
+	if (r == HTTP_LATER && rc->route->quick) {
+		response_finish(&resp);
+		return queue_work(rc);
+	}
+	mr = make_response(rc, r, &resp, &status, &owned);
+	response_finish(&resp);
+	if (mr == NULL)
+		return http_static_answer(rc);
+	res = owned ? http_queue_owned(rc, status, mr) : http_queue(rc, status, mr);
+	return res;
+}
+
+/* ---- the work threads ------------------------------------------------- */
+
+/*
+ * Suspends the connection and hands its request to a work thread, which
+ * runs the route's handler, leaves the answer in rc and resumes it; MHD
+ * then calls the access handler again, and http_work_answer() queues it.
+ */
+static enum MHD_Result queue_work(struct http_conn *rc)
+{
+	struct http_server *srv = rc->srv;
+
+	rc->state = HTTP_CONN_LATER;
+	rc->next_work = NULL;
+	MHD_suspend_connection(rc->mhd);
+	pthread_mutex_lock(&srv->work_mu);
+	if (srv->work_tail)
+		srv->work_tail->next_work = rc;
+	else
+		srv->work_head = rc;
+	srv->work_tail = rc;
+	pthread_cond_signal(&srv->work_cv);
+	pthread_mutex_unlock(&srv->work_mu);
+	return MHD_YES;
+}
+
+static void work_one(struct http_conn *rc)
+{
+	struct http_request req;
+	struct http_response resp = {0};
+	int r;
+
+	request_of(rc, &req);
 	resp.status = 200;
 	buf_init(&resp.body);
 	log_clear();
 	r = rc->route->fn(rc->route->arg, &req, &resp);
-	if (r == HTTP_PASS) {
-		response_finish(&resp);
-		return http_static_answer(rc);
-	}
-	if (r != 0) {
-		log_error("%s %s: %s", rc->method, rc->path.p,
-		          log_reason()[0] ? log_reason() : "handler failed");
-		res = http_queue_canned(rc, HTTP_CANNED_500);
-	} else {
-		res = send_response(rc, &resp);
-	}
+	rc->ready = make_response(rc, r, &resp, &rc->ready_status, &rc->ready_owned);
 	response_finish(&resp);
-	return res;
+	rc->state = HTTP_CONN_READY;
+	MHD_resume_connection(rc->mhd);
+}
+
+static void *work_main(void *arg)
+{
+	struct http_server *srv = arg;
+	struct http_conn *rc;
+
+	pthread_mutex_lock(&srv->work_mu);
+	for (;;) {
+		while (srv->work_head == NULL && !srv->work_stop)
+			pthread_cond_wait(&srv->work_cv, &srv->work_mu);
+		/* Stopping: what is queued is still answered (its connection resumed). */
+		if ((rc = srv->work_head) == NULL)
+			break;
+		srv->work_head = rc->next_work;
+		if (srv->work_head == NULL)
+			srv->work_tail = NULL;
+		pthread_mutex_unlock(&srv->work_mu);
+		work_one(rc);
+		pthread_mutex_lock(&srv->work_mu);
+	}
+	pthread_mutex_unlock(&srv->work_mu);
+	return NULL;
+}
+
+int http_work_start(struct http_server *srv)
+{
+	unsigned n = srv->cfg.work_threads;
+	long cores;
+
+	if (n == 0) {
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores > 0 ? (unsigned)cores : 1;
+	}
+	srv->workers = xcalloc(n, sizeof(*srv->workers));
+	for (srv->nworkers = 0; srv->nworkers < n; srv->nworkers++)
+		if (pthread_create(&srv->workers[srv->nworkers], NULL, work_main, srv) != 0)
+			return log_fail("cannot start the server's work threads");
+	return 0;
+}
+
+void http_work_stop(struct http_server *srv)
+{
+	size_t i;
+
+	pthread_mutex_lock(&srv->work_mu);
+	srv->work_stop = true;
+	pthread_cond_broadcast(&srv->work_cv);
+	pthread_mutex_unlock(&srv->work_mu);
+	for (i = 0; i < srv->nworkers; i++)
+		pthread_join(srv->workers[i], NULL);
+	free(srv->workers);
+	srv->workers = NULL;
+	srv->nworkers = 0;
+}
+
+enum MHD_Result http_work_answer(struct http_conn *rc)
+{
+	if (rc->ready == NULL)
+		return http_static_answer(rc);
+	return rc->ready_owned ? http_queue_owned(rc, rc->ready_status, rc->ready)
+	                       : http_queue(rc, rc->ready_status, rc->ready);
 }
 
 enum MHD_Result http_dynamic_begin(struct http_conn *rc)

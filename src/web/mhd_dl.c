@@ -40,6 +40,8 @@ static void load(void)
 		SYM(create_response_from_fd_at_offset64, "MHD_create_response_from_fd_at_offset64"),
 		SYM(add_response_header, "MHD_add_response_header"),
 		SYM(destroy_response, "MHD_destroy_response"),
+		SYM(suspend_connection, "MHD_suspend_connection"),
+		SYM(resume_connection, "MHD_resume_connection"),
 	};
 
 	if (dlsyms_load(MHD_DL_SONAME, "libmicrohttpd12", syms, NELEM(syms),

@@ -28,6 +28,8 @@ struct mhd_dl {
 	__typeof__(MHD_create_response_from_fd_at_offset64) *create_response_from_fd_at_offset64;
 	__typeof__(MHD_add_response_header) *add_response_header;
 	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_suspend_connection) *suspend_connection;
+	__typeof__(MHD_resume_connection) *resume_connection;
 };
 
 extern struct mhd_dl mhd_dl;
@@ -51,6 +53,8 @@ int mhd_dl_load(void);
 #define MHD_create_response_from_fd_at_offset64 mhd_dl.create_response_from_fd_at_offset64
 #define MHD_add_response_header mhd_dl.add_response_header
 #define MHD_destroy_response mhd_dl.destroy_response
+#define MHD_suspend_connection                  mhd_dl.suspend_connection
+#define MHD_resume_connection                   mhd_dl.resume_connection
 #endif
 
 #endif

@@ -1780,6 +1780,120 @@ TEST(start_failures_are_reported)
  * The tests that fork come before the first server starts: a child forked
  * from a process with running threads may inherit a lock held forever.
  */
+/* ---- slow routes on the work threads ---- */
+
+static atomic_int late_started, late_release, late_gave_up;
+
+static int h_late(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	int i;
+
+	(void)arg;
+	(void)req;
+	atomic_store(&late_started, 1);
+	for (i = 0; i < 500 && !atomic_load(&late_release); i++)
+		usleep(10 * 1000);
+	if (!atomic_load(&late_release))
+		atomic_store(&late_gave_up, 1);
+	buf_puts(&resp->body, "late done");
+	return 0;
+}
+
+static int h_late_quick(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	(void)arg;
+	if (http_request_arg(req, "fast") == NULL)
+		return HTTP_LATER;
+	buf_puts(&resp->body, "quick");
+	return 0;
+}
+
+static int h_late_pass(void *arg, const struct http_request *req, struct http_response *resp)
+{
+	(void)arg;
+	(void)req;
+	(void)resp;
+	return HTTP_PASS;
+}
+
+static const struct http_route late_routes[] = {
+        {"/late", h_late, NULL, false, h_late_quick},
+        {"/pass", h_late_pass, NULL, false, h_late_quick},
+};
+
+static void *late_main(void *arg)
+{
+	get(arg, "/late", NULL);
+	return NULL;
+}
+
+/*
+ * With one network thread, a request whose handler is still working on
+ * the work thread holds up neither files nor quick answers; its own
+ * answer comes when the work is done; HTTP_PASS from a work thread still
+ * gets the static answer.  Without the work threads the file would wait
+ * the five seconds the handler waits.
+ */
+TEST(slow_routes_run_off_the_network_thread)
+{
+	static struct http_config cfg;
+	struct http_server *own;
+	struct reply late, r;
+	unsigned saved = port;
+	pthread_t th;
+	int i;
+
+	site();
+	cfg = config();
+	cfg.threads = 1;
+	cfg.work_threads = 1;
+	cfg.routes = late_routes;
+	cfg.nroutes = NELEM(late_routes);
+	cfg.tick = NULL;
+	own = http_server_start(&cfg);
+	CHECK(own != NULL);
+	port = http_server_port(own);
+	atomic_store(&late_started, 0);
+	atomic_store(&late_release, 0);
+	atomic_store(&late_gave_up, 0);
+	CHECK(pthread_create(&th, NULL, late_main, &late) == 0);
+	for (i = 0; i < 1000 && !atomic_load(&late_started); i++)
+		usleep(10 * 1000);
+	CHECK(atomic_load(&late_started));
+	get(&r, "/index.html", NULL);
+	CHECK_INTEQ(r.status, 200);
+	CHECK_STREQ(r.body.p, "<h1>home</h1>\n");
+	reply_finish(&r);
+	get(&r, "/late?fast=1", NULL);
+	CHECK_INTEQ(r.status, 200);
+	CHECK_STREQ(r.body.p, "quick");
+	reply_finish(&r);
+	/* Both came while the slow one still waited. */
+	CHECK(!atomic_load(&late_gave_up));
+	atomic_store(&late_release, 1);
+	pthread_join(th, NULL);
+	CHECK_INTEQ(late.status, 200);
+	CHECK_STREQ(late.body.p, "late done");
+	CHECK(header(&late, "Content-Security-Policy") != NULL);
+	reply_finish(&late);
+	get(&r, "/pass", NULL);
+	CHECK_INTEQ(r.status, 404);
+	reply_finish(&r);
+	/* A stop answers what the work thread still holds. */
+	atomic_store(&late_started, 0);
+	atomic_store(&late_release, 0);
+	CHECK(pthread_create(&th, NULL, late_main, &late) == 0);
+	for (i = 0; i < 1000 && !atomic_load(&late_started); i++)
+		usleep(10 * 1000);
+	atomic_store(&late_release, 1);
+	http_server_stop(own);
+	pthread_join(th, NULL);
+	CHECK_INTEQ(late.status, 200);
+	CHECK_STREQ(late.body.p, "late done");
+	reply_finish(&late);
+	port = saved;
+}
+
 TESTS(T(path_normalise_rules), T(range_parse_forms), T(accept_encoding_and_etags),
       T(dates_round_trip), T(form_urlencoded_fields), T(form_multipart_fields),
       T(response_header_splitting_aborts), T(serve_stops_on_sigterm), T(content_types_by_name),
@@ -1792,4 +1906,5 @@ TESTS(T(path_normalise_rules), T(range_parse_forms), T(accept_encoding_and_etags
       T(redirects_by_method), T(trusted_proxy_headers), T(tick_runs_every_second),
       T(cache_sees_changed_files), T(cache_sees_other_changes_within_the_window),
       T(large_files_from_descriptors), T(cache_eviction_under_load),
-      T(stop_finishes_requests_in_flight), T(start_failures_are_reported))
+      T(stop_finishes_requests_in_flight), T(start_failures_are_reported),
+      T(slow_routes_run_off_the_network_thread))

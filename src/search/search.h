@@ -108,6 +108,7 @@ struct search_opts {
 };
 
 /* A monotonic clock in milliseconds, for search_opts.deadline. */
+#define SEARCH_DEADLINE_MS 3000
 int64_t search_clock_ms(void);
 
 struct search_hit {

@@ -23,7 +23,7 @@
  * server thread.  The slowest real queries at 100,000 articles take a
  * tenth of it.
  */
-#define DEADLINE_MS 3000
+#define DEADLINE_MS SEARCH_DEADLINE_MS
 
 struct row {
 	int64_t id, rank, date;

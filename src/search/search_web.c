@@ -9,6 +9,7 @@
 #include <ini.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +263,15 @@ struct search_web {
 	size_t nlangs;
 	struct search_cache *cache;
 	unsigned deadline_ms;
+	/* Searches being run now, by cache key (w->mu; done_cv when one ends). */
+	struct running *running;
+	pthread_cond_t done_cv;
+	atomic_ulong searches; /* run, not answered from the cache: for tests */
+};
+
+struct running {
+	const char *key; /* the runner's */
+	struct running *next;
 };
 
 struct settings {
@@ -327,6 +337,7 @@ struct search_web *search_web_new(struct site *site)
 	w->deadline_ms = set.deadline_ms;
 	w->site = site;
 	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->done_cv, NULL);
 	w->langs = xcalloc(site->cfg.nlangs + 1, sizeof(*w->langs));
 	for (i = 0; i < site->cfg.nlangs; i++) {
 		struct lang_route *r = &w->langs[w->nlangs];
@@ -358,6 +369,7 @@ void search_web_free(struct search_web *w)
 		conn_free(c);
 	}
 	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->done_cv);
 	search_cache_free(w->cache);
 	free(w->langs);
 	free(w);
@@ -366,6 +378,11 @@ void search_web_free(struct search_web *w)
 void search_web_cache_stats(struct search_web *w, struct search_cache_stats *out)
 {
 	search_cache_stats(w->cache, out);
+}
+
+unsigned long search_web_searches(struct search_web *w)
+{
+	return atomic_load(&w->searches);
 }
 
 static struct conn *conn_get(struct search_web *w)
@@ -468,6 +485,66 @@ static bool cached(struct search_web *w, const char *key, struct http_response *
 	return true;
 }
 
+/*
+ * Before running the search of key: if another thread is running the
+ * same one (readers ask for the words of the day together, and a publish
+ * has just emptied the cache), wait for it -- until the deadline at most
+ * -- and take its answer from the cache: true.  Otherwise r is entered as
+ * running key, for ran() to take out: false.
+ */
+static bool await_same(struct search_web *w, const char *key, int64_t deadline, struct running *r,
+                       struct http_response *resp)
+{
+	struct running *o;
+	struct timespec ts;
+	bool waited = false;
+	int64_t left;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		for (o = w->running; o && strcmp(o->key, key) != 0; o = o->next)
+			;
+		if (o == NULL || (left = deadline - search_clock_ms()) <= 0)
+			break;
+		/* The condition variable counts real time; the deadline is monotonic. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(left / 1000);
+		ts.tv_nsec += (long)(left % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		waited = true;
+		pthread_cond_timedwait(&w->done_cv, &w->mu, &ts);
+	}
+	if (o == NULL && waited) {
+		/* Its answer, unless it could not be kept (then run it here). */
+		pthread_mutex_unlock(&w->mu);
+		if (cached(w, key, resp))
+			return true;
+		pthread_mutex_lock(&w->mu);
+	}
+	/* Past the deadline, run it anyway: the search then says it stopped. */
+	r->key = key;
+	r->next = w->running;
+	w->running = r;
+	pthread_mutex_unlock(&w->mu);
+	return false;
+}
+
+static void ran(struct search_web *w, struct running *r)
+{
+	struct running **p;
+
+	pthread_mutex_lock(&w->mu);
+	for (p = &w->running; *p && *p != r; p = &(*p)->next)
+		;
+	if (*p)
+		*p = r->next;
+	pthread_cond_broadcast(&w->done_cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void remember(struct search_web *w, const char *key, uint64_t epoch,
                      const struct search_page *p, const struct http_response *resp)
 {
@@ -532,7 +609,8 @@ static int page_run(void *arg, const struct http_request *req, struct http_respo
 	struct buf args = BUF_INIT;
 	const char **msgs, *key;
 	struct conn *c = NULL;
-	bool feed = strcmp(rest, "atom.xml") == 0, in_tx = false;
+	struct running me;
+	bool feed = strcmp(rest, "atom.xml") == 0, in_tx = false, running = false;
 	uint64_t epoch;
 	size_t i, page = page_arg(req);
 	int rc = -1;
@@ -570,7 +648,7 @@ static int page_run(void *arg, const struct http_request *req, struct http_respo
 	o.by_date = feed;
 	o.limit = feed ? site->cfg.feed_size : SEARCH_WEB_PAGE;
 	o.offset = feed ? 0 : (page - 1) * SEARCH_WEB_PAGE;
-	o.deadline = w->deadline_ms ? search_clock_ms() + (int64_t)w->deadline_ms : 0;
+	o.deadline = search_clock_ms() + (w->deadline_ms ? w->deadline_ms : SEARCH_DEADLINE_MS);
 	if ((c = conn_get(w)) == NULL)
 		goto out;
 	if (begin(w, c, &epoch) != 0)
@@ -585,6 +663,12 @@ static int page_run(void *arg, const struct http_request *req, struct http_respo
 		rc = HTTP_LATER;
 		goto out;
 	}
+	if (await_same(w, key, o.deadline, &me, resp)) {
+		rc = 0;
+		goto out;
+	}
+	running = true;
+	atomic_fetch_add(&w->searches, 1);
 	if (query_in_tx(c->st, c->s, a, q, &o, &p) != 0)
 		goto out;
 	msgs = arena_calloc(a, p.res.nmsgs + 1, sizeof(*msgs));
@@ -607,6 +691,8 @@ static int page_run(void *arg, const struct http_request *req, struct http_respo
 	if (rc == 0)
 		remember(w, key, epoch, &p, resp);
 out:
+	if (running)
+		ran(w, &me);
 	if (c) {
 		if (in_tx)
 			store_rollback(c->st);
@@ -638,8 +724,9 @@ static int json_run(void *arg, const struct http_request *req, struct http_respo
 	struct search_page p;
 	struct buf args = BUF_INIT;
 	struct conn *c = NULL;
+	struct running me;
 	const char *key;
-	bool in_tx = false;
+	bool in_tx = false, running = false;
 	uint64_t epoch;
 	int rc = -1;
 
@@ -659,7 +746,7 @@ static int json_run(void *arg, const struct http_request *req, struct http_respo
 	}
 	o.offset = (page_arg(req) - 1) * o.limit;
 	o.marks = true;
-	o.deadline = w->deadline_ms ? search_clock_ms() + (int64_t)w->deadline_ms : 0;
+	o.deadline = search_clock_ms() + (w->deadline_ms ? w->deadline_ms : SEARCH_DEADLINE_MS);
 	if ((c = conn_get(w)) == NULL)
 		goto out;
 	if (begin(w, c, &epoch) != 0)
@@ -677,12 +764,20 @@ static int json_run(void *arg, const struct http_request *req, struct http_respo
 		rc = HTTP_LATER;
 		goto out;
 	}
+	if (await_same(w, key, o.deadline, &me, resp)) {
+		rc = 0;
+		goto out;
+	}
+	running = true;
+	atomic_fetch_add(&w->searches, 1);
 	if (query_in_tx(c->st, c->s, a, q ? q : "", &o, &p) != 0)
 		goto out;
 	search_web_json(w->site, a, q ? q : "", &o, &p, &resp->body);
 	remember(w, key, epoch, &p, resp);
 	rc = 0;
 out:
+	if (running)
+		ran(w, &me);
 	if (c) {
 		if (in_tx)
 			store_rollback(c->st);

@@ -66,6 +66,8 @@ void search_web_free(struct search_web *w);
 /* The answer cache's counters (search_cache.h), for tests. */
 struct search_cache_stats;
 void search_web_cache_stats(struct search_web *w, struct search_cache_stats *out);
+/* How many searches were run rather than answered from the cache, for tests. */
+unsigned long search_web_searches(struct search_web *w);
 /* Fills routes[0..cap) with the search routes; returns how many (cap >= 2 + languages). */
 size_t search_web_routes(struct search_web *w, struct http_route *routes, size_t cap);
 

@@ -968,6 +968,99 @@ TEST(cached_answers_follow_every_commit)
 	close_site();
 }
 
+struct same {
+	unsigned port;
+	const char *text;
+	pthread_barrier_t *go;
+	struct buf body;
+	int rc;
+};
+
+static void *same_main(void *arg)
+{
+	struct same *x = arg;
+
+	pthread_barrier_wait(x->go);
+	x->rc = get_json(x->port, "en", x->text, &x->body);
+	return NULL;
+}
+
+/* Eight readers at once per query, all answered. */
+static void eight_at_once(unsigned port, const char *text, struct same *x)
+{
+	pthread_barrier_t go;
+	pthread_t th[8];
+	size_t i;
+
+	pthread_barrier_init(&go, NULL, 8);
+	for (i = 0; i < 8; i++) {
+		x[i] = (struct same){port, text, &go, BUF_INIT, -1};
+		if (pthread_create(&th[i], NULL, same_main, &x[i]) != 0)
+			abort();
+	}
+	for (i = 0; i < 8; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+}
+
+/*
+ * Readers asking the same new question at once: one search runs, the
+ * others wait for its answer, and all get the same one.
+ */
+TEST(same_searches_at_once_run_once)
+{
+	struct search_web *w;
+	struct http_route routes[8];
+	struct http_config cfg = {0};
+	struct http_server *srv;
+	struct same x[8];
+	unsigned long before;
+	size_t i, k;
+
+	open_site();
+	CHECK_INTEQ(store_begin(site.store), STORE_OK);
+	for (i = 0; i < 300; i++) {
+		char t[64];
+		struct buf b = BUF_INIT;
+		snprintf(t, sizeof(t), "Strike report %zu", i);
+		for (k = 0; k < 200; k++)
+			buf_printf(&b, "striking workers%zu strike%zu ", k % 13, (i + k) % 31);
+		add(&(struct spec){.lang = "en", .title = t, .body = b.p});
+		buf_finish(&b);
+	}
+	CHECK_INTEQ(store_commit(site.store), STORE_OK);
+	w = search_web_new(&site);
+	cfg.root = site.public_dir;
+	cfg.routes = routes;
+	cfg.nroutes = search_web_routes(w, routes, NELEM(routes));
+	cfg.threads = 2;
+	cfg.work_threads = 2;
+	cfg.quiet = true;
+	srv = http_server_start(&cfg);
+	CHECK(srv != NULL);
+	/* Every pooled connection made (a new one empties the cache). */
+	for (k = 0; k < 3; k++) {
+		char q[32];
+		snprintf(q, sizeof(q), "workers%zu", k);
+		eight_at_once(http_server_port(srv), q, x);
+		for (i = 0; i < 8; i++)
+			buf_finish(&x[i].body);
+	}
+	before = search_web_searches(w);
+	eight_at_once(http_server_port(srv), "strik* -nothing", x);
+	CHECK_INTEQ(search_web_searches(w) - before, 1);
+	for (i = 0; i < 8; i++) {
+		CHECK_INTEQ(x[i].rc, 0);
+		CHECK(x[i].body.p && strstr(x[i].body.p, "\"total\":300,") != NULL);
+		CHECK_STREQ(x[i].body.p, x[0].body.p);
+	}
+	for (i = 0; i < 8; i++)
+		buf_finish(&x[i].body);
+	http_server_stop(srv);
+	search_web_free(w);
+	close_site();
+}
+
 /* A query past its deadline: no results, a message, never an error. */
 TEST(deadline_stops_with_a_message)
 {
@@ -1010,4 +1103,4 @@ TESTS(T(morphology_per_language), T(title_match_beats_body_match), T(query_langu
       T(rebuild_in_parallel_tables), T(rank_with_docsize_record_as_with_fts5),
       T(prefix_marks_as_one_by_one), T(concurrent_queries_answer_as_serial_ones),
       T(answer_cache_is_bounded_and_follows_epochs), T(cached_answers_follow_every_commit),
-      T(deadline_stops_with_a_message))
+      T(deadline_stops_with_a_message), T(same_searches_at_once_run_once))

@@ -5,6 +5,8 @@
 #   bench/search.sh [COUNT] [SECONDS]     default: 100000 articles, 20 s of wrk
 #   bench/search.sh 10000 10              a quicker run
 #   SEARCH_REINDEX=no bench/search.sh ... the queries again on the index as it is
+#   SEARCH_BASELINE=no bench/search.sh ... without the plain FTS5 baseline
+#   SEARCH_WARM=30 bench/search.sh ...    wrk's warm-up before measuring (default 3 s)
 #
 # On a site of COUNT articles from ../shared/bench/gen_corpus.py (import
 # with indexing, then a full build, each timed): `tamizdat reindex` alone,
@@ -71,7 +73,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
             out.write("%s\t%s\n" % (lang, q))
 PY
 "$bench" "$site" "$q"
-"$bench" "$site" "$q" --baseline
+[ "${SEARCH_BASELINE:-yes}" = no ] || "$bench" "$site" "$q" --baseline
 
 # Over HTTP: wrk rotating over the same queries, tamizdat then the
 # baseline (bench/search_bench --serve-baseline: plain FTS5 behind the same
@@ -110,7 +112,7 @@ over_http() {
 		w="$w $!"
 	done
 	wait $w
-	wrk -t2 -c64 -d3s -s "$out/search.lua" "http://127.0.0.1:$port" >/dev/null
+	wrk -t2 -c64 -d"${SEARCH_WARM:-3}s" -s "$out/search.lua" "http://127.0.0.1:$port" >/dev/null
 	# wrk leaves answers slower than its timeout (2 s) out of the latencies: wait longer.
 	wrk -t2 -c64 -d"${secs}s" --timeout 30s --latency -s "$out/search.lua" \
 		"http://127.0.0.1:$port" >"$res"
@@ -123,5 +125,6 @@ over_http() {
 }
 over_http "tamizdat over HTTP (wrk -c64)" "$out/search-wrk.txt" \
 	"$tz" -q -C "$site" serve --port $port
-over_http "baseline over HTTP (wrk -c64)" "$out/search-wrk-baseline.txt" \
-	"$bench" "$site" --serve-baseline $port
+[ "${SEARCH_BASELINE:-yes}" = no ] ||
+	over_http "baseline over HTTP (wrk -c64)" "$out/search-wrk-baseline.txt" \
+		"$bench" "$site" --serve-baseline $port

@@ -90,6 +90,12 @@ static struct MHD_Response *make_canned(struct http_server *srv, enum http_canne
 
 	buf_printf(&b, "<!DOCTYPE html>\n<title>%s</title>\n<h1>%s</h1>\n", canned_text[which],
 	           canned_text[which] + 4);
+	/* A form too large for the server: say so, and where the text still is. */
+	if (which == HTTP_CANNED_413)
+		buf_printf(&b,
+		           "<p>What was sent is larger than %zu KB, and nothing of it was kept. "
+		           "Go back: your browser still has what you typed.</p>\n",
+		           srv->cfg.max_body / 1024);
 	n = b.n;
 	r = MHD_create_response_from_buffer_with_free_callback(n, buf_detach(&b), free);
 	if (r == NULL)

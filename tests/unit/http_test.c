@@ -1309,6 +1309,9 @@ TEST(oversized_body_413)
 	request(&r, "POST", "/form", NULL, big, NULL);
 	CHECK_INTEQ(r.status, 413);
 	check_security_headers(&r);
+	/* The page says how large is too large, and that the typed text is still there. */
+	CHECK(r.body.p && strstr(r.body.p, "larger than 4 KB") != NULL);
+	CHECK(strstr(r.body.p, "Go back") != NULL);
 	reply_finish(&r);
 	/* Exactly the limit is fine. */
 	big[MAX_BODY] = '\0';

@@ -122,6 +122,16 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 		return cli_fail("search index: %s", log_reason());
 	if ((search = search_web_new(site)) == NULL)
 		return cli_fail_reason();
+	{
+		/* The network threads and as many work threads, as http.c makes them. */
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		size_t n = (threads ? threads : (size_t)(cores > 0 ? cores : 1)) +
+		           (size_t)(cores > 0 ? cores : 1);
+		if (search_web_open(search, n) != 0) {
+			search_web_free(search);
+			return cli_fail("search: %s", log_reason());
+		}
+	}
 	adm = admin_new(site->dir);
 	if (adm == NULL) {
 		search_web_free(search);

@@ -385,18 +385,10 @@ unsigned long search_web_searches(struct search_web *w)
 	return atomic_load(&w->searches);
 }
 
-static struct conn *conn_get(struct search_web *w)
+static struct conn *conn_new(struct search_web *w)
 {
-	struct conn *c;
+	struct conn *c = xcalloc(1, sizeof(*c));
 
-	pthread_mutex_lock(&w->mu);
-	c = w->idle;
-	if (c)
-		w->idle = c->next;
-	pthread_mutex_unlock(&w->mu);
-	if (c)
-		return c;
-	c = xcalloc(1, sizeof(*c));
 	c->data_version = -1;
 	if (store_open(w->site->db_path, STORE_READONLY, &c->st) != STORE_OK)
 		goto fail;
@@ -409,12 +401,46 @@ fail:
 	return NULL;
 }
 
+static struct conn *conn_get(struct search_web *w)
+{
+	struct conn *c;
+
+	pthread_mutex_lock(&w->mu);
+	c = w->idle;
+	if (c)
+		w->idle = c->next;
+	pthread_mutex_unlock(&w->mu);
+	return c ? c : conn_new(w);
+}
+
 static void conn_put(struct search_web *w, struct conn *c)
 {
 	pthread_mutex_lock(&w->mu);
 	c->next = w->idle;
 	w->idle = c;
 	pthread_mutex_unlock(&w->mu);
+}
+
+static int64_t data_version(struct conn *c);
+
+int search_web_open(struct search_web *w, size_t n)
+{
+	struct conn *c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((c = conn_new(w)) == NULL)
+			return -1;
+		/* Nothing is cached yet: what it sees now is its starting point. */
+		if (store_begin_read(c->st) != STORE_OK) {
+			conn_free(c);
+			return -1;
+		}
+		c->data_version = data_version(c);
+		store_rollback(c->st);
+		conn_put(w, c);
+	}
+	return 0;
 }
 
 /* Appends &name=value (URL-encoded) to out. */
@@ -449,20 +475,29 @@ static void url_arg(struct buf *out, const char *name, const char *value)
  * its own.  (A new connection has no past to compare: it bumps.)
  * UINT64_MAX: do not cache.  -1 on error.
  */
-static int begin(struct search_web *w, struct conn *c, uint64_t *epoch)
+/* PRAGMA data_version in c's open read transaction; -1 on error. */
+static int64_t data_version(struct conn *c)
 {
 	sqlite3_stmt *st;
 	int64_t dv = -1;
 
-	*epoch = search_cache_epoch(w->cache);
-	if (store_begin_read(c->st) != STORE_OK)
-		return -1;
 	if (sqlite3_prepare_v2(store_db(c->st), "PRAGMA data_version", -1, &st, NULL) ==
 	    SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			dv = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
+	return dv;
+}
+
+static int begin(struct search_web *w, struct conn *c, uint64_t *epoch)
+{
+	int64_t dv;
+
+	*epoch = search_cache_epoch(w->cache);
+	if (store_begin_read(c->st) != STORE_OK)
+		return -1;
+	dv = data_version(c);
 	if (dv < 0) {
 		*epoch = UINT64_MAX;
 	} else if (dv != c->data_version) {

@@ -63,6 +63,13 @@ void search_web_json(struct site *site, struct arena *a, const char *text,
  */
 struct search_web *search_web_new(struct site *site);
 void search_web_free(struct search_web *w);
+/*
+ * Opens n pooled store connections, before serving: one for each server
+ * thread that may search at once (network and work threads).  A
+ * connection made later cannot know what changed before it, and empties
+ * the answer cache when it starts.  0, or -1 with the reason recorded.
+ */
+int search_web_open(struct search_web *w, size_t n);
 /* The answer cache's counters (search_cache.h), for tests. */
 struct search_cache_stats;
 void search_web_cache_stats(struct search_web *w, struct search_cache_stats *out);

@@ -39,6 +39,8 @@ struct adm_failures;
 #define ADM_PAGE_SIZE 25
 /* Scheduled articles published per tick: a backlog is cleared without a long stall. */
 #define ADM_DUE_PER_TICK 10
+/* Seconds before scheduled articles that could not be published are tried again. */
+#define ADM_UNPUBLISHABLE_RETRY 600
 /* Ended sessions and links are deleted every ten minutes. */
 #define ADM_PURGE_EVERY 600
 
@@ -69,6 +71,14 @@ struct admin {
 	struct adm_failures *rl_account, *rl_client;
 	struct http_server *_Atomic srv;
 	int64_t last_purge;
+	/*
+	 * Scheduled articles that could not be published (the reason was
+	 * logged): passed over for ADM_UNPUBLISHABLE_RETRY seconds, so that
+	 * they hold up neither the articles due after them nor the log.
+	 */
+	int64_t unpublishable[ADM_DUE_PER_TICK * 4];
+	size_t nunpublishable;
+	int64_t unpublishable_since; /* tried again ADM_UNPUBLISHABLE_RETRY s after */
 };
 
 /* What a form field error says and which field it is about. */

@@ -209,21 +209,44 @@ int admin_publish_due(struct admin *adm, int64_t now, unsigned max, unsigned *n)
 	size_t k, i;
 	int rc = -1;
 
-	if (store_article_due(site->store, a, now, max, &ids, &k) != STORE_OK)
+	if (max == 0)
+		goto none;
+	if (adm->nunpublishable && now - adm->unpublishable_since >= ADM_UNPUBLISHABLE_RETRY)
+		adm->nunpublishable = 0;
+	if (store_article_due(site->store, a, now, max + (unsigned)adm->nunpublishable, &ids, &k) !=
+	    STORE_OK)
 		goto out;
 	/* The scheduler acts for nobody in particular: the log shows no account. */
 	store_set_actor(site->store, 0, NULL);
-	for (i = 0; i < k; i++) {
+	for (i = 0; i < k && done < max; i++) {
+		enum store_status ss = STORE_ERROR;
+		size_t j;
+		for (j = 0; j < adm->nunpublishable && adm->unpublishable[j] != ids[i]; j++)
+			;
+		if (j < adm->nunpublishable)
+			continue;
 		if (store_begin(site->store) != STORE_OK)
 			goto out;
 		if (pub_note_article(site, ids[i]) != 0 ||
-		    store_article_set_status(site->store, ids[i], ST_PUBLISHED) != STORE_OK ||
-		    store_commit(site->store) != STORE_OK) {
+		    (ss = store_article_set_status(site->store, ids[i], ST_PUBLISHED)) !=
+		            STORE_OK ||
+		    (ss = store_commit(site->store)) != STORE_OK) {
 			store_rollback(site->store);
-			goto out;
+			/* The store's trouble: next tick.  The article's own: pass it over. */
+			if (ss != STORE_INVALID && ss != STORE_EXISTS)
+				goto out;
+			log_warn("scheduled article %lld cannot be published (%s); tried again "
+			         "in ten minutes",
+			         (long long)ids[i], log_reason());
+			if (adm->nunpublishable == 0)
+				adm->unpublishable_since = now;
+			if (adm->nunpublishable < NELEM(adm->unpublishable))
+				adm->unpublishable[adm->nunpublishable++] = ids[i];
+			continue;
 		}
 		done++;
 	}
+none:
 	rc = 0;
 out:
 	if (done) {

@@ -538,6 +538,9 @@ static void source_close(struct source *s)
 	free(s->root);
 }
 
+/* Fetches of a manifest whose signature does not match it, after the first. */
+#define MIRROR_SIG_RETRIES 1
+
 /* The manifest (and its signature text) of a DIR or HTTP source, parts included.  0 or -1. */
 static int remote_manifest(struct source *s, const struct minisign_pub *pub, const char *cur,
                            struct manifest *m, struct buf *text, struct buf *sig)
@@ -547,10 +550,25 @@ static int remote_manifest(struct source *s, const struct minisign_pub *pub, con
 	size_t i;
 	int rc = -1;
 
-	if (src_meta(s, "manifest", MIRROR_MAX_MANIFEST, text) != 0 ||
-	    src_meta(s, "manifest.minisig", MIRROR_MAX_SIG, sig) != 0)
-		goto out;
-	if (mirror_check_signature(pub, text, sig) != 0 || manifest_parse(m, text->p, text->n))
+	for (i = 0;; i++) {
+		buf_reset(text);
+		buf_reset(sig);
+		if (src_meta(s, "manifest", MIRROR_MAX_MANIFEST, text) != 0 ||
+		    src_meta(s, "manifest.minisig", MIRROR_MAX_SIG, sig) != 0)
+			goto out;
+		if (mirror_check_signature(pub, text, sig) == 0)
+			break;
+		/*
+		 * `mirror pack` writes the two one after the other: a pull in
+		 * between sees one new and one old.  Once more, a moment later;
+		 * a second refusal stands.
+		 */
+		if (i == MIRROR_SIG_RETRIES)
+			goto out;
+		log_clear();
+		sleep(1);
+	}
+	if (manifest_parse(m, text->p, text->n))
 		goto out;
 	for (i = 0; i < m->nparts; i++) {
 		char hex[2 * MANIFEST_HASH_LEN + 1], name[128];

@@ -281,6 +281,36 @@ cp "$T/m/mirror/manifest.minisig" "$T/srv/mirror/manifest.minisig"
 tz -q mirror pull "$S" "$T/o"
 kill $pypid
 check "repaired, the same source updates the mirror" diff -r -x mirror "$P" "$T/o"
+# A pull between the two files `mirror pack` writes sees a signature that
+# does not match the manifest yet: it asks again a moment later.
+pyport=$(free_port)
+cp "$T/other/public/mirror/manifest.minisig" "$T/stale.minisig"
+(cd "$T/srv" && exec $PY -c "
+import http.server, os, sys
+class H(http.server.SimpleHTTPRequestHandler):
+    n = 0
+    def do_GET(self):
+        if self.path == '/mirror/manifest.minisig':
+            H.n += 1
+            open('$T/sig-asked', 'w').write(str(H.n))
+            if H.n == 1:
+                b = open('$T/stale.minisig', 'rb').read()
+                self.send_response(200)
+                self.send_header('Content-Length', str(len(b)))
+                self.end_headers()
+                self.wfile.write(b)
+                return
+        super().do_GET()
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(('127.0.0.1', $pyport), H).serve_forever()
+") >/dev/null 2>&1 &
+pypid=$!
+i=0
+until curl -s -o /dev/null "http://127.0.0.1:$pyport/" || [ $i -gt 300 ]; do sleep 0.1; i=$((i + 1)); done
+check "a signature caught mid-pack is fetched again" tz -q mirror pull "http://127.0.0.1:$pyport/" "$T/o"
+check "and asked for twice" test "$(cat "$T/sig-asked")" = 2
+kill $pypid
 
 mkdir "$T/full"
 echo x >"$T/full/file"

@@ -1,8 +1,9 @@
 /*
  * The search routes of the server and the loading they share with the
  * command line; see search_web.h.  The handlers only parse arguments,
- * run search_web_query() on a pooled connection and render: the page
- * through the theme (render_search_page()), the feed, or JSON.
+ * look the answer up in the cache, run search_web_query() on a pooled
+ * connection and render: the page through the theme
+ * (render_search_page()), the feed, or JSON.
  */
 #include "search/search_web.h"
 

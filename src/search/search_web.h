@@ -13,9 +13,12 @@
  * section (LANG/PATH or PATH), page (from 1); /search.json also takes
  * limit (at most SEARCH_WEB_MAX_LIMIT).
  *
- * Handlers run on the server's worker threads at once: each takes a
- * read-only store connection of its own from a pool, and reads in one
- * transaction (one snapshot).
+ * Answers are kept in a cache (search_cache.h) until anything in the
+ * store changes.  A cached answer is given on the server's network thread;
+ * a search runs on one of its work threads (http.h, http_route.quick),
+ * several at once, each on a read-only store connection of its own from
+ * a pool, reading in one transaction (one snapshot).  Readers asking the
+ * same new question at once cause one search.
  */
 #ifndef TZ_SEARCH_WEB_H
 #define TZ_SEARCH_WEB_H

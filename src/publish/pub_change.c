@@ -603,6 +603,8 @@ static int apply(struct site *site, struct pub_stats *stats)
 	trace("plan");
 	pub_writer_init(&w, site->public_dir, false);
 	w.graveyard = site->graveyard_dir;
+	/* Compressed copies on the other core while this one renders. */
+	(void)pub_writer_async(&w);
 	c.site = site;
 	c.data = &d;
 	c.store = site->store;
@@ -615,7 +617,8 @@ static int apply(struct site *site, struct pub_stats *stats)
 		stats->pages += w.pages;
 		stats->written += w.written;
 	}
-	pub_writer_finish(&w);
+	if (pub_writer_finish(&w) != 0)
+		rc = -1;
 	arena_free(c.a);
 	buf_finish(&c.out);
 	buf_finish(&c.body);

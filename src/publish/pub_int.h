@@ -102,10 +102,22 @@ struct pub_writer {
 	size_t written, pages;
 	void *deflate; /* libdeflate compressor, per writer (per thread) */
 	struct buf gz;
+	struct pub_gz *async; /* NULL, or the thread writing the .gz copies */
 };
 
 void pub_writer_init(struct pub_writer *w, const char *root, bool track);
-void pub_writer_finish(struct pub_writer *w);
+/*
+ * Makes the .gz copies on a thread of their own while the caller renders
+ * on: for a publish, which renders on one thread.  Each is still written
+ * after its file.  0, or -1 if the thread cannot start (copies are then
+ * made inline).
+ */
+int pub_writer_async(struct pub_writer *w);
+/*
+ * Waits for the copies in progress; 0, or -1 with the reason recorded if
+ * one could not be written.  Frees w.
+ */
+int pub_writer_finish(struct pub_writer *w);
 /*
  * Writes path (relative to public/) with data, and path.gz beside it for
  * text types.  0 or -1.

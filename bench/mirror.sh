@@ -31,7 +31,7 @@ timed "mirror pull, first, from the bundle file" "$tz" -q mirror pull "$pub/mirr
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$tz" -q -C "$site" serve --port "$port" >/dev/null &
 srv=$!
-trap 'kill $srv 2>/dev/null' EXIT
+trap 'kill $srv 2>/dev/null || true' EXIT
 i=0
 until curl -s -o /dev/null "http://127.0.0.1:$port/" || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
 

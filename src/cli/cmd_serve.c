@@ -113,6 +113,7 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	size_t nroutes = 2;
 	struct admin *adm;
 	char *onion_value = NULL;
+	long cores;
 	int rc = EXIT_OK;
 
 	if (cli_publish(site, false) != EXIT_OK)
@@ -122,15 +123,14 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 		return cli_fail("search index: %s", log_reason());
 	if ((search = search_web_new(site)) == NULL)
 		return cli_fail_reason();
-	{
-		/* The network threads and as many work threads, as http.c makes them. */
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		size_t n = (threads ? threads : (size_t)(cores > 0 ? cores : 1)) +
-		           (size_t)(cores > 0 ? cores : 1);
-		if (search_web_open(search, n) != 0) {
-			search_web_free(search);
-			return cli_fail("search: %s", log_reason());
-		}
+	/* Network threads as asked (default: one per core), work threads one per core. */
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	hc.work_threads = cores > 0 ? (unsigned)cores : 1;
+	hc.threads = threads ? threads : hc.work_threads;
+	/* A connection for every thread that may search at once. */
+	if (search_web_open(search, (size_t)hc.threads + hc.work_threads) != 0) {
+		search_web_free(search);
+		return cli_fail("search: %s", log_reason());
 	}
 	adm = admin_new(site->dir);
 	if (adm == NULL) {
@@ -153,7 +153,6 @@ int cli_serve_site(struct site *site, const char *listen, unsigned port, unsigne
 	hc.root = site->public_dir;
 	hc.listen = listen ? listen : site->cfg.listen;
 	hc.port = port;
-	hc.threads = threads;
 	hc.quiet = cli.quiet;
 	if (*site->cfg.onion) {
 		const char *o = site->cfg.onion;

@@ -35,15 +35,6 @@ struct search_cache {
 	uint64_t hits, misses, stores, evictions;
 };
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
 static void entry_free(struct entry *e)
 {
 	if (e) {
@@ -155,7 +146,7 @@ static void detach(struct search_cache *c, struct entry *e)
 bool search_cache_get(struct search_cache *c, const char *key, struct buf *out, int *status,
                       const char **content_type)
 {
-	uint64_t h = hash(key);
+	uint64_t h = str_hash(key);
 	struct entry *e;
 
 	if (c->max == 0)
@@ -183,7 +174,7 @@ void search_cache_put(struct search_cache *c, const char *key, uint64_t epoch, i
 {
 	size_t klen = strlen(key), size = sizeof(struct entry) + klen + 1 + n;
 	struct entry *e, *old, *gone = NULL;
-	uint64_t h = hash(key);
+	uint64_t h = str_hash(key);
 
 	if (c->max == 0 || size > c->max / 8)
 		return;

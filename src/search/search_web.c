@@ -625,6 +625,51 @@ static int not_found(struct search_web *w, struct arena *a, const char *lang,
 	return render_404_page(&w->site->rs, a, lang, &resp->body);
 }
 
+/* One search request's hold on the pool and the cache, from ask() to done(). */
+struct ask {
+	struct conn *c;
+	uint64_t epoch; /* to store the answer under (begin()) */
+	bool in_tx;
+	bool running; /* entered in w->running (await_same()) */
+	struct running me;
+};
+
+/*
+ * Takes a connection and a snapshot and looks key up.  0: resp holds the
+ * cached answer (or, the same search having run meanwhile, its answer).
+ * HTTP_LATER: not cached, and quick (the network thread) does not search.
+ * 1: the caller runs the search on x->c and remember()s it.  -1: error.
+ */
+static int ask(struct search_web *w, struct ask *x, const char *key, int64_t deadline, bool quick,
+               struct http_response *resp)
+{
+	memset(x, 0, sizeof(*x));
+	if ((x->c = conn_get(w)) == NULL || begin(w, x->c, &x->epoch) != 0)
+		return -1;
+	x->in_tx = true;
+	if (cached(w, key, resp))
+		return 0;
+	if (quick)
+		return HTTP_LATER;
+	if (await_same(w, key, deadline, &x->me, resp))
+		return 0;
+	x->running = true;
+	atomic_fetch_add(&w->searches, 1);
+	return 1;
+}
+
+static void done(struct search_web *w, struct ask *x)
+{
+	if (x->running)
+		ran(w, &x->me);
+	if (x->c) {
+		if (x->in_tx)
+			store_rollback(x->c->st);
+		conn_put(w, x->c);
+	}
+	memset(x, 0, sizeof(*x));
+}
+
 /*
  * The search page and its feed.  quick: on the network thread, answer
  * only from the cache (or what needs no search), HTTP_LATER otherwise.
@@ -644,10 +689,8 @@ static int page_run(void *arg, const struct http_request *req, struct http_respo
 	struct search_page p;
 	struct buf args = BUF_INIT;
 	const char **msgs, *key;
-	struct conn *c = NULL;
-	struct running me;
-	bool feed = strcmp(rest, "atom.xml") == 0, in_tx = false, running = false;
-	uint64_t epoch;
+	struct ask x = {0};
+	bool feed = strcmp(rest, "atom.xml") == 0;
 	size_t i, page = page_arg(req);
 	int rc = -1;
 
@@ -685,27 +728,11 @@ static int page_run(void *arg, const struct http_request *req, struct http_respo
 	o.limit = feed ? site->cfg.feed_size : SEARCH_WEB_PAGE;
 	o.offset = feed ? 0 : (page - 1) * SEARCH_WEB_PAGE;
 	o.deadline = search_clock_ms() + (w->deadline_ms ? w->deadline_ms : SEARCH_DEADLINE_MS);
-	if ((c = conn_get(w)) == NULL)
-		goto out;
-	if (begin(w, c, &epoch) != 0)
-		goto out;
-	in_tx = true;
 	key = arena_printf(a, "page %s %zu %d %s", lr->lang, page, feed, m.args);
-	if (cached(w, key, resp)) {
-		rc = 0;
+	if ((rc = ask(w, &x, key, o.deadline, quick, resp)) != 1)
 		goto out;
-	}
-	if (quick) {
-		rc = HTTP_LATER;
-		goto out;
-	}
-	if (await_same(w, key, o.deadline, &me, resp)) {
-		rc = 0;
-		goto out;
-	}
-	running = true;
-	atomic_fetch_add(&w->searches, 1);
-	if (query_in_tx(c->st, c->s, a, q, &o, &p) != 0)
+	rc = -1;
+	if (query_in_tx(x.c->st, x.c->s, a, q, &o, &p) != 0)
 		goto out;
 	msgs = arena_calloc(a, p.res.nmsgs + 1, sizeof(*msgs));
 	for (i = 0; i < p.res.nmsgs; i++)
@@ -725,15 +752,9 @@ static int page_run(void *arg, const struct http_request *req, struct http_respo
 		rc = render_search_page(&site->rs, a, &m, &resp->body);
 	}
 	if (rc == 0)
-		remember(w, key, epoch, &p, resp);
+		remember(w, key, x.epoch, &p, resp);
 out:
-	if (running)
-		ran(w, &me);
-	if (c) {
-		if (in_tx)
-			store_rollback(c->st);
-		conn_put(w, c);
-	}
+	done(w, &x);
 	buf_finish(&args);
 	arena_free(a);
 	return rc;
@@ -759,11 +780,8 @@ static int json_run(void *arg, const struct http_request *req, struct http_respo
 	struct search_opts o = {0};
 	struct search_page p;
 	struct buf args = BUF_INIT;
-	struct conn *c = NULL;
-	struct running me;
+	struct ask x = {0};
 	const char *key;
-	bool in_tx = false, running = false;
-	uint64_t epoch;
 	int rc = -1;
 
 	resp->content_type = "application/json; charset=utf-8";
@@ -783,42 +801,20 @@ static int json_run(void *arg, const struct http_request *req, struct http_respo
 	o.offset = (page_arg(req) - 1) * o.limit;
 	o.marks = true;
 	o.deadline = search_clock_ms() + (w->deadline_ms ? w->deadline_ms : SEARCH_DEADLINE_MS);
-	if ((c = conn_get(w)) == NULL)
-		goto out;
-	if (begin(w, c, &epoch) != 0)
-		goto out;
-	in_tx = true;
 	url_arg(&args, "q", q);
 	url_arg(&args, "lang", o.lang);
 	url_arg(&args, "section", o.section);
 	key = arena_printf(a, "json %zu %zu %s", o.offset, o.limit, args.p ? args.p : "");
-	if (cached(w, key, resp)) {
-		rc = 0;
+	if ((rc = ask(w, &x, key, o.deadline, quick, resp)) != 1)
 		goto out;
-	}
-	if (quick) {
-		rc = HTTP_LATER;
-		goto out;
-	}
-	if (await_same(w, key, o.deadline, &me, resp)) {
-		rc = 0;
-		goto out;
-	}
-	running = true;
-	atomic_fetch_add(&w->searches, 1);
-	if (query_in_tx(c->st, c->s, a, q ? q : "", &o, &p) != 0)
+	rc = -1;
+	if (query_in_tx(x.c->st, x.c->s, a, q ? q : "", &o, &p) != 0)
 		goto out;
 	search_web_json(w->site, a, q ? q : "", &o, &p, &resp->body);
-	remember(w, key, epoch, &p, resp);
+	remember(w, key, x.epoch, &p, resp);
 	rc = 0;
 out:
-	if (running)
-		ran(w, &me);
-	if (c) {
-		if (in_tx)
-			store_rollback(c->st);
-		conn_put(w, c);
-	}
+	done(w, &x);
 	buf_finish(&args);
 	arena_free(a);
 	return rc;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -45,6 +46,16 @@ static inline bool str_eq(struct str a, struct str b)
 static inline bool str_eq_cstr(struct str a, const char *b)
 {
 	return str_eq(a, str_from(b));
+}
+
+/* FNV-1a of a C string: for hash tables keyed by paths and the like. */
+static inline uint64_t str_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
 }
 
 /* Allocation that never returns NULL: on failure it prints and aborts. */

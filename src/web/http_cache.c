@@ -20,15 +20,6 @@ struct http_cache {
 	size_t bytes, max;
 };
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
 struct http_cache *http_cache_new(size_t max)
 {
 	struct http_cache *c = xcalloc(1, sizeof(*c));
@@ -67,7 +58,7 @@ static void lru_push(struct http_cache *c, struct http_file *f)
 /* Unlinks f from the table and the list; the caller drops the cache's reference. */
 static void unlink_entry(struct http_cache *c, struct http_file *f)
 {
-	struct http_file **pp = &c->buckets[hash(f->key) & (c->nbuckets - 1)];
+	struct http_file **pp = &c->buckets[str_hash(f->key) & (c->nbuckets - 1)];
 
 	while (*pp != f)
 		pp = &(*pp)->hnext;
@@ -87,7 +78,7 @@ static void grow(struct http_cache *c)
 		struct http_file *f = c->buckets[i], *next;
 
 		for (; f; f = next) {
-			size_t h = hash(f->key) & (nb - 1);
+			size_t h = str_hash(f->key) & (nb - 1);
 
 			next = f->hnext;
 			f->hnext = b[h];
@@ -104,7 +95,7 @@ struct http_file *http_cache_get(struct http_cache *c, const char *key)
 	struct http_file *f;
 
 	pthread_mutex_lock(&c->mu);
-	for (f = c->buckets[hash(key) & (c->nbuckets - 1)]; f; f = f->hnext)
+	for (f = c->buckets[str_hash(key) & (c->nbuckets - 1)]; f; f = f->hnext)
 		if (strcmp(f->key, key) == 0)
 			break;
 	if (f != NULL) {
@@ -124,7 +115,7 @@ void http_cache_drop(struct http_cache *c, struct http_file *f)
 	bool found = false;
 
 	pthread_mutex_lock(&c->mu);
-	for (g = c->buckets[hash(f->key) & (c->nbuckets - 1)]; g; g = g->hnext)
+	for (g = c->buckets[str_hash(f->key) & (c->nbuckets - 1)]; g; g = g->hnext)
 		if (g == f)
 			break;
 	if (g != NULL) {
@@ -145,7 +136,7 @@ void http_cache_put(struct http_cache *c, struct http_file *f)
 		return;
 	atomic_fetch_add(&f->refs, 1);
 	pthread_mutex_lock(&c->mu);
-	h = hash(f->key) & (c->nbuckets - 1);
+	h = str_hash(f->key) & (c->nbuckets - 1);
 	for (old = c->buckets[h]; old; old = old->hnext)
 		if (strcmp(old->key, f->key) == 0)
 			break;
@@ -153,7 +144,7 @@ void http_cache_put(struct http_cache *c, struct http_file *f)
 		unlink_entry(c, old);
 	if (c->n >= c->nbuckets) {
 		grow(c);
-		h = hash(f->key) & (c->nbuckets - 1);
+		h = str_hash(f->key) & (c->nbuckets - 1);
 	}
 	f->hnext = c->buckets[h];
 	c->buckets[h] = f;

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	int i = 1;
 	size_t k;
 
+	log_trace("(main)");
 	/* Replaced pages are freed by a `tamizdat reclaim` in the background. */
 	site_reclaim_in_background(true);
 
@@ -86,8 +87,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
-		if (strcmp(argv[i], commands[k].name) == 0)
-			return commands[k].fn(argc - i, argv + i);
+		if (strcmp(argv[i], commands[k].name) == 0) {
+			int rc = commands[k].fn(argc - i, argv + i);
+			log_trace("(command)");
+			return rc;
+		}
 	fprintf(stderr, "tamizdat: unknown command \"%s\" (see: tamizdat --help)\n", argv[i]);
 	return EXIT_USAGE;
 }

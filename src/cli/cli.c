@@ -64,6 +64,7 @@ int cli_open(struct site *site, int flags)
 		cli_fail_reason();
 		return -1;
 	}
+	log_trace("open");
 	return 0;
 }
 

@@ -235,6 +235,7 @@ static int do_update(struct site *site, int64_t id, const char *file, bool no_pu
 	art.tkey = old.tkey;
 	if (load(site, a, file, NULL, id, &art, &info) != 0)
 		goto out;
+	log_trace("read file");
 	if (strcmp(art.lang, old.lang) != 0) {
 		cli_fail("%s:%u: field \"lang\": an article cannot change language (it is %s); add a "
 		         "translation instead",
@@ -251,10 +252,12 @@ static int do_update(struct site *site, int64_t id, const char *file, bool no_pu
 		cli_fail("%s: %s", file, log_reason());
 		goto out;
 	}
+	log_trace("save");
 	if (store_commit(site->store) != STORE_OK) {
 		cli_fail_reason();
 		goto out;
 	}
+	log_trace("commit");
 	rc = cli_publish(site, no_publish);
 out:
 	arena_free(a);

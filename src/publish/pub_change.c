@@ -375,28 +375,6 @@ static void plan_finish(struct plan *p)
 
 /* ---- executing it -------------------------------------------------- */
 
-/*
- * TAMIZDAT_TRACE=1 prints how long each step of a publish took, on stderr:
- * for finding where an incremental publish spends its time.
- */
-static void trace(const char *what)
-{
-	static int on = -1;
-	static struct timespec last;
-	struct timespec now;
-
-	if (on < 0)
-		on = getenv("TAMIZDAT_TRACE") != NULL;
-	if (!on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (last.tv_sec)
-		fprintf(stderr, "tamizdat: trace: %-12s %7.2f ms\n", what,
-		        (double)(now.tv_sec - last.tv_sec) * 1e3 +
-		                (double)(now.tv_nsec - last.tv_nsec) / 1e6);
-	last = now;
-}
-
 static int execute(struct plan *p, struct pub_ctx *c)
 {
 	size_t i, j;
@@ -408,17 +386,17 @@ static int execute(struct plan *p, struct pub_ctx *c)
 			if (pub_unlink(c->w, path) != 0)
 				return -1;
 		}
-	trace("start");
+	log_trace("start");
 	for (i = 0; i < p->articles.cap; i++)
 		if (p->articles.keys && p->articles.keys[i] != INT64_MIN)
 			if (pub_page_article(c, p->articles.keys[i]) != 0)
 				return -1;
-	trace("articles");
+	log_trace("articles");
 	for (i = 0; i < p->redirects.cap; i++)
 		if (p->redirects.keys && p->redirects.keys[i] != INT64_MIN)
 			if (pub_page_redirects(c, p->redirects.keys[i], 0, false) != 0)
 				return -1;
-	trace("redirects");
+	log_trace("redirects");
 	for (i = 0; i < p->lists.cap; i++) {
 		struct list_plan *lp;
 		if (p->lists.keys == NULL || p->lists.keys[i] == INT64_MIN)
@@ -437,22 +415,22 @@ static int execute(struct plan *p, struct pub_ctx *c)
 		                        pub_page_feeds(c, &lp->list) != 0)) {
 			return -1;
 		}
-		trace(lp->list.kind == PL_SECTION  ? "  section"
-		      : lp->list.kind == PL_AUTHOR ? "  author"
-		                                   : "  tag");
+		log_trace(lp->list.kind == PL_SECTION  ? "  section"
+		          : lp->list.kind == PL_AUTHOR ? "  author"
+		                                       : "  tag");
 	}
-	trace("lists");
+	log_trace("lists");
 	for (i = 0; i < p->sitemaps.cap; i++)
 		if (p->sitemaps.keys && p->sitemaps.keys[i] != INT64_MIN)
 			if (pub_page_sitemap(c, p->sitemaps.vals[i],
 			                     KEY_ID40(p->sitemaps.keys[i])) != 0)
 				return -1;
-	trace("sitemaps");
+	log_trace("sitemaps");
 	for (i = 0; p->moved && i < p->nlangs; i++)
 		if (config_lang(&c->site->cfg, p->langs[i]) &&
 		    pub_page_language(c, p->langs[i], false) != 0)
 			return -1;
-	trace("languages");
+	log_trace("languages");
 	{
 		/* A new article can open a new sitemap file; every language has one. */
 		const struct config *cfg = &c->site->cfg;
@@ -468,7 +446,7 @@ static int execute(struct plan *p, struct pub_ctx *c)
 	}
 	if ((p->root || p->moved) && pub_page_root(c, false) != 0)
 		return -1;
-	trace("root");
+	log_trace("root");
 	return 0;
 }
 
@@ -573,7 +551,7 @@ static int apply(struct site *site, struct pub_stats *stats)
 			stats->removed += bs.removed;
 		}
 	}
-	trace("queue");
+	log_trace("queue");
 	/*
 	 * Plan and pages from one snapshot: consistent with each other even
 	 * if another process commits meanwhile (its own publish follows), and
@@ -584,7 +562,7 @@ static int apply(struct site *site, struct pub_stats *stats)
 	in_read = true;
 	if (pub_data_live(&d, site->store, &site->cfg) != 0)
 		goto out;
-	trace("sections");
+	log_trace("sections");
 	for (i = 0; i < n; i++) {
 		json_error_t err;
 		json_t *o = json_loads(data[i], 0, &err);
@@ -600,7 +578,7 @@ static int apply(struct site *site, struct pub_stats *stats)
 		if (r != 0)
 			goto out;
 	}
-	trace("plan");
+	log_trace("plan");
 	pub_writer_init(&w, site->public_dir, false);
 	w.graveyard = site->graveyard_dir;
 	/* Compressed copies on the other core while this one renders. */
@@ -637,7 +615,7 @@ static int apply(struct site *site, struct pub_stats *stats)
 	if (store_commit(site->store) != STORE_OK)
 		goto out;
 	rc = 0;
-	trace("done");
+	log_trace("done");
 out:
 	if (in_read)
 		store_rollback(site->store);

@@ -96,12 +96,14 @@ int site_open(struct site *site, const char *dir, int flags)
 	if (store_open(site->db_path, (flags & SITE_READONLY) ? STORE_READONLY : 0,
 	               &site->store) != STORE_OK)
 		goto fail;
+	log_trace("  store");
 	if ((site->mail = nl_site_open(site->config_path, &site->cfg, site->store,
 	                               flags & SITE_READONLY)) == NULL)
 		goto fail;
 	if ((site->search = search_open(site->store, (flags & SITE_READONLY) ? SEARCH_READONLY : 0)) ==
 	    NULL)
 		goto fail;
+	log_trace("  search");
 	if (!(flags & SITE_NO_THEME)) {
 		path = join(dir, "locales");
 		site->i18n = i18n_load(path);

@@ -4,7 +4,9 @@
 #include "util/log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Reasons are one line for a person; longer ones are cut. */
 #define LOG_REASON_MAX 1024
@@ -84,4 +86,22 @@ void log_info(const char *fmt, ...)
 void log_set_quiet(bool q)
 {
 	quiet = q;
+}
+
+void log_trace(const char *what)
+{
+	static int on = -1;
+	static struct timespec last;
+	struct timespec now;
+
+	if (on < 0)
+		on = getenv("TAMIZDAT_TRACE") != NULL;
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec)
+		fprintf(stderr, "tamizdat: trace: %-12s %7.2f ms\n", what,
+		        (double)(now.tv_sec - last.tv_sec) * 1e3 +
+		                (double)(now.tv_nsec - last.tv_nsec) / 1e6);
+	last = now;
 }

@@ -31,5 +31,11 @@ void log_warn(const char *fmt, ...) PRINTFLIKE(1, 2);
 /* Prints "tamizdat: MESSAGE" on stderr, unless quiet mode is on. */
 void log_info(const char *fmt, ...) PRINTFLIKE(1, 2);
 void log_set_quiet(bool quiet);
+/*
+ * With TAMIZDAT_TRACE set, prints the wall time since the previous mark
+ * ("tamizdat: trace: WHAT  1.23 ms") for finding where a command spends
+ * its time; otherwise does nothing.  Marks from one thread at a time.
+ */
+void log_trace(const char *what);
 
 #endif

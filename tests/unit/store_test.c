@@ -5,6 +5,7 @@
 #include "test.h"
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -90,6 +91,77 @@ TEST(sections_tree_and_closure)
 	CHECK_INTEQ(n, 4);
 	CHECK_STREQ(all[1].path, "europe");
 	CHECK_STREQ(all[3].path, "europe/russia/left");
+	teardown();
+}
+
+TEST(section_list_in_tree_order)
+{
+	static const char *const want[] = {"en:",  "en:b", "en:b/z", "en:b/a",
+	                                   "en:a", "en:c", "fr:",    "fr:x"};
+	struct section *all;
+	size_t n, i;
+	char got[64];
+
+	setup();
+	/* Added out of order: siblings go by position, then slug. */
+	CHECK_INTEQ(store_section_add(s, "fr", "x", "X", "", 0, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "c", "C", "", 2, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "a", "A", "", 1, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "b", "B", "", 0, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "b/z", "Z", "", 0, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_add(s, "en", "b/a", "A", "", 5, NULL), STORE_OK);
+	CHECK_INTEQ(store_section_list(s, a, NULL, &all, &n), STORE_OK);
+	CHECK_INTEQ(n, NELEM(want));
+	for (i = 0; i < n && i < NELEM(want); i++) {
+		snprintf(got, sizeof(got), "%s:%s", all[i].lang, all[i].path);
+		CHECK_STREQ(got, want[i]);
+	}
+	CHECK_INTEQ(store_section_list(s, a, "fr", &all, &n), STORE_OK);
+	CHECK_INTEQ(n, 2);
+	CHECK_STREQ(all[1].path, "x");
+	teardown();
+}
+
+/* Size of the store's write-ahead log file, -1 if there is none. */
+static long wal_size(void)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/t.db-wal", dir);
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+TEST(checkpoint_empties_the_log_unless_in_use)
+{
+	char path[128];
+	sqlite3 *reader;
+	sqlite3_stmt *st;
+
+	setup();
+	CHECK_INTEQ(store_section_add(s, "en", "europe", "Europe", "", 0, NULL), STORE_OK);
+	CHECK(wal_size() > 0);
+	/* A reader in a transaction: nothing waits, the log stays. */
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	CHECK_INTEQ(sqlite3_open(path, &reader), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_prepare_v2(reader, "SELECT count(*) FROM section", -1, &st, NULL),
+	            SQLITE_OK);
+	CHECK_INTEQ(sqlite3_step(st), SQLITE_ROW);
+	CHECK_INTEQ(store_checkpoint(s), STORE_OK);
+	CHECK(wal_size() > 0);
+	sqlite3_finalize(st);
+	sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(reader);
+	/* Alone: the log file is emptied, and what it held is in the database. */
+	CHECK_INTEQ(store_checkpoint(s), STORE_OK);
+	CHECK_INTEQ(wal_size(), 0);
+	store_close(s);
+	CHECK_INTEQ(store_open(path, 0, &s), STORE_OK);
+	{
+		struct section sec;
+		CHECK_INTEQ(store_section_find(s, a, "en", "europe", &sec), STORE_OK);
+	}
 	teardown();
 }
 
@@ -662,7 +734,8 @@ TEST(article_list_text_creator_and_order)
 	teardown();
 }
 
-TESTS(T(sections_tree_and_closure), T(deep_ranks_and_pages_by_buckets),
+TESTS(T(sections_tree_and_closure), T(section_list_in_tree_order),
+      T(checkpoint_empties_the_log_unless_in_use), T(deep_ranks_and_pages_by_buckets),
       T(actor_schedule_due_and_status_log), T(article_list_text_creator_and_order),
       T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
       T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),

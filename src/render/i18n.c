@@ -72,11 +72,11 @@ static char *trim(char *s)
  * keys the last is kept -- n log n, where looking each key up as it came
  * cost a tenth of a one-article publish.
  */
+/* Appends the strings of one file to loc; finish() sorts them once all are read. */
 static int parse(struct locale *loc, const char *name, const char *text, size_t n)
 {
 	char *copy = xstrndup(text, n), *line, *save = NULL;
 	int lineno = 0;
-	size_t i, k;
 
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *eq, *key, *v;
@@ -102,6 +102,14 @@ static int parse(struct locale *loc, const char *name, const char *text, size_t 
 		loc->n++;
 	}
 	free(copy);
+	return 0;
+}
+
+/* Sorts a locale's strings by key, keeping the last read of equal keys. */
+static void finish(struct locale *loc)
+{
+	size_t i, k;
+
 	qsort(loc->e, loc->n, sizeof(*loc->e), cmp_read);
 	for (i = k = 0; i < loc->n; i++) {
 		if (i + 1 < loc->n && strcmp(loc->e[i].key, loc->e[i + 1].key) == 0) {
@@ -112,7 +120,6 @@ static int parse(struct locale *loc, const char *name, const char *text, size_t 
 		loc->e[k++] = loc->e[i];
 	}
 	loc->n = k;
-	return 0;
 }
 
 static struct locale *find(const struct i18n *t, const char *lang)
@@ -179,6 +186,8 @@ struct i18n *i18n_load(const char *dir)
 			buf_finish(&b);
 		}
 	}
+	for (i = 0; i < t->n; i++)
+		finish(&t->loc[i]);
 	return t;
 fail:
 	i18n_free(t);

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "publish/publish.h"
-#include "store/store.h"
 #include "util/fsutil.h"
 #include "util/log.h"
 
@@ -85,8 +84,7 @@ static const char reclaim_usage[] =
         "Frees the space of pages that publishing replaced or removed.  Publishing\n"
         "sets them aside and starts this command in the background by itself, so\n"
         "that freeing them (slow on file systems mounted with discard) does not\n"
-        "delay the publish.  It also copies the store's write-ahead log into the\n"
-        "database, which keeps the next command's start short.\n";
+        "delay the publish.\n";
 
 int cmd_reclaim(int argc, char **argv)
 {
@@ -95,7 +93,6 @@ int cmd_reclaim(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	char path[4096];
-	struct store *s;
 	size_t n;
 
 	while (cli_getopt(argc, argv, "h", opts, reclaim_usage) != -1)
@@ -108,11 +105,5 @@ int cmd_reclaim(int argc, char **argv)
 	n = fs_graveyard_empty(path);
 	if (!cli.quiet)
 		printf("%zu files freed\n", n);
-	/* Best effort: the log is checkpointed anyway once it grows long. */
-	if ((size_t)snprintf(path, sizeof(path), "%s/tamizdat.db", cli.dir) < sizeof(path) &&
-	    store_open(path, STORE_NO_MIGRATE, &s) == STORE_OK) {
-		store_checkpoint(s);
-		store_close(s);
-	}
 	return EXIT_OK;
 }

@@ -153,7 +153,7 @@ enum store_status store_open(const char *path, int flags, struct store **out)
 	                   "PRAGMA mmap_size = 268435456;");
 	if (st == STORE_OK && !(flags & STORE_READONLY))
 		st = store_exec(s, "PRAGMA journal_mode = WAL;");
-	if (st == STORE_OK && !(flags & (STORE_READONLY | STORE_NO_MIGRATE)))
+	if (st == STORE_OK && !(flags & STORE_READONLY))
 		st = store_migrate(s);
 	if (st != STORE_OK) {
 		log_fail("%s: %s", path, log_reason());
@@ -249,30 +249,4 @@ enum store_status store_hook(struct store *s, int64_t id, enum store_event ev)
 enum store_status store_set_bulk(struct store *s)
 {
 	return store_exec(s, "PRAGMA mmap_size = 0;");
-}
-
-enum store_status store_checkpoint(struct store *s)
-{
-	int r, nlog = 0, ndone = 0;
-
-	r = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone);
-	/* Busy: another checkpoint runs, which is as good. */
-	if (r == SQLITE_BUSY)
-		return STORE_OK;
-	if (r != SQLITE_OK)
-		return store_fail(s, "checkpoint");
-	/*
-	 * A process that opens the store finds the log's frames valid and
-	 * reads them all, checkpointed or not: only an empty log file is
-	 * short to open.  Truncating waits for no one (no busy handler); when
-	 * a reader or writer is there, the next checkpoint will do it.
-	 */
-	if (nlog > 0 && nlog == ndone) {
-		sqlite3_busy_timeout(s->db, 0);
-		r = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-		sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-		if (r != SQLITE_OK && r != SQLITE_BUSY)
-			return store_fail(s, "checkpoint");
-	}
-	return STORE_OK;
 }

@@ -37,7 +37,6 @@ const char *store_strerror(enum store_status st);
 /* Flags for store_open(). */
 #define STORE_CREATE 0x1   /* create the database if missing */
 #define STORE_READONLY 0x2 /* no writes; no migrations */
-#define STORE_NO_MIGRATE 0x4 /* the schema is known current (a helper process) */
 
 /*
  * Opens (and with STORE_CREATE creates) the database at path and brings
@@ -59,14 +58,6 @@ enum store_status store_begin_read(struct store *s);
  * memory map, whose pages would only swell the process.  STORE_OK or an error.
  */
 enum store_status store_set_bulk(struct store *s);
-/*
- * Copies what the write-ahead log holds into the database without waiting
- * for readers or writers, then empties the log file if no one uses it.
- * Every process that opens the store reads the whole log file first; kept
- * empty, it costs a command nothing.  Run by `tamizdat reclaim` after a
- * publish.
- */
-enum store_status store_checkpoint(struct store *s);
 
 /* Current time, or the value of TAMIZDAT_NOW (for tests) when set. */
 int64_t store_now(void);

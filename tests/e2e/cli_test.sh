@@ -133,13 +133,6 @@ while [ -n "$(ls -A "$S/.graveyard" 2>/dev/null)" ] && [ $i -lt 300 ]; do
 done
 check "replaced pages are freed in the background" test -z "$(ls -A "$S/.graveyard" 2>/dev/null)"
 check "reclaim runs by hand too" tz -C "$S" reclaim
-# reclaim also empties the store's write-ahead log, which every command reads when it starts.
-{ cat "$T/show.md"; printf '\nA paragraph added later.\n'; } >"$T/a1b.md"
-tz -C "$S" -q article update "$id" "$T/a1b.md" --no-publish
-check "a save leaves frames in the log" test -s "$S/tamizdat.db-wal"
-tz -C "$S" -q reclaim
-check "reclaim empties the log" test ! -s "$S/tamizdat.db-wal"
-check "what the log held is kept" sh -c "'$TZ_BIN' -C '$S' article show $id | grep -q 'added later'"
 check "history keeps every save" test "$(wc -l <"$T/hist")" -ge 2
 
 # Section move: pages follow, the old section address redirects.

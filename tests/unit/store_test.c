@@ -5,7 +5,6 @@
 #include "test.h"
 
 #include <stdint.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -82,7 +81,8 @@ TEST(sections_tree_and_closure)
 	CHECK_INTEQ(store_section_find(s, a, "en", "europe/russia/left", &sec), STORE_OK);
 	CHECK_INTEQ(sec.depth, 3);
 	/* Missing parent, duplicate, bad slug, reserved slug. */
-	CHECK_INTEQ(store_section_add(s, "en", "asia/japan", "Japan", "", 0, NULL), STORE_NOT_FOUND);
+	CHECK_INTEQ(store_section_add(s, "en", "asia/japan", "Japan", "", 0, NULL),
+	            STORE_NOT_FOUND);
 	CHECK_INTEQ(store_section_add(s, "en", "europe", "Europe", "", 0, NULL), STORE_EXISTS);
 	CHECK_INTEQ(store_section_add(s, "en", "Bad Slug", "X", "", 0, NULL), STORE_INVALID);
 	CHECK_INTEQ(store_section_add(s, "en", "authors", "X", "", 0, NULL), STORE_INVALID);
@@ -119,49 +119,6 @@ TEST(section_list_in_tree_order)
 	CHECK_INTEQ(store_section_list(s, a, "fr", &all, &n), STORE_OK);
 	CHECK_INTEQ(n, 2);
 	CHECK_STREQ(all[1].path, "x");
-	teardown();
-}
-
-/* Size of the store's write-ahead log file, -1 if there is none. */
-static long wal_size(void)
-{
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/t.db-wal", dir);
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
-
-TEST(checkpoint_empties_the_log_unless_in_use)
-{
-	char path[128];
-	sqlite3 *reader;
-	sqlite3_stmt *st;
-
-	setup();
-	CHECK_INTEQ(store_section_add(s, "en", "europe", "Europe", "", 0, NULL), STORE_OK);
-	CHECK(wal_size() > 0);
-	/* A reader in a transaction: nothing waits, the log stays. */
-	snprintf(path, sizeof(path), "%s/t.db", dir);
-	CHECK_INTEQ(sqlite3_open(path, &reader), SQLITE_OK);
-	CHECK_INTEQ(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-	CHECK_INTEQ(sqlite3_prepare_v2(reader, "SELECT count(*) FROM section", -1, &st, NULL),
-	            SQLITE_OK);
-	CHECK_INTEQ(sqlite3_step(st), SQLITE_ROW);
-	CHECK_INTEQ(store_checkpoint(s), STORE_OK);
-	CHECK(wal_size() > 0);
-	sqlite3_finalize(st);
-	sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
-	sqlite3_close(reader);
-	/* Alone: the log file is emptied, and what it held is in the database. */
-	CHECK_INTEQ(store_checkpoint(s), STORE_OK);
-	CHECK_INTEQ(wal_size(), 0);
-	store_close(s);
-	CHECK_INTEQ(store_open(path, 0, &s), STORE_OK);
-	{
-		struct section sec;
-		CHECK_INTEQ(store_section_find(s, a, "en", "europe", &sec), STORE_OK);
-	}
 	teardown();
 }
 
@@ -573,8 +530,8 @@ static int hook(void *arg, struct store *st, int64_t id, enum store_event ev)
 TEST(module_schema_and_article_hook)
 {
 	static const char *const mig[] = {
-		"CREATE TABLE demo_one(x INTEGER);",
-		"CREATE TABLE demo_two(y INTEGER);",
+	        "CREATE TABLE demo_one(x INTEGER);",
+	        "CREATE TABLE demo_two(y INTEGER);",
 	};
 	struct store_schema sch = {"demo", mig, 1};
 	struct article in;
@@ -735,10 +692,10 @@ TEST(article_list_text_creator_and_order)
 }
 
 TESTS(T(sections_tree_and_closure), T(section_list_in_tree_order),
-      T(checkpoint_empties_the_log_unless_in_use), T(deep_ranks_and_pages_by_buckets),
-      T(actor_schedule_due_and_status_log), T(article_list_text_creator_and_order),
-      T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
-      T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),
+      T(deep_ranks_and_pages_by_buckets), T(actor_schedule_due_and_status_log),
+      T(article_list_text_creator_and_order), T(module_schema_and_article_hook),
+      T(section_move_keeps_closure_and_refuses_cycles), T(article_add_get_and_slug_rules),
+      T(article_update_keeps_revisions_and_redirects),
       T(translation_group_one_article_per_language), T(listings_follow_status_and_order),
       T(get_many_and_snapshot), T(publish_queue_roundtrip), T(transactions_roll_back_everything),
       T(model_dates))

@@ -23,14 +23,10 @@
 #include "publish/pub_int.h"
 
 #include <jansson.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -140,13 +136,6 @@ struct plan {
 	size_t nrebuild;
 	bool moved; /* some change was not an edit in place: counts may differ */
 	bool root;  /* the root pages show something that changed */
-	/* The lists' pages, shared out between this thread and a helper (execute). */
-	struct list_plan **jobs;
-	size_t njobs;
-	atomic_size_t next; /* the next job to take */
-	atomic_int failed;  /* a thread failed: the other stops */
-	pthread_mutex_t mu; /* guards error */
-	char error[512];    /* the helper's failure */
 };
 
 static void plan_lang(struct plan *p, char **set, size_t *n, const char *lang)
@@ -382,164 +371,13 @@ static void plan_finish(struct plan *p)
 		free(p->langs[i]);
 	for (i = 0; i < p->nrebuild; i++)
 		free(p->rebuild[i]);
-	free(p->jobs);
 }
 
 /* ---- executing it -------------------------------------------------- */
 
-/* One list's pages: single archive pages, the tail from a page on, the index and feeds. */
-static int run_list(struct pub_ctx *c, const struct list_plan *lp)
-{
-	size_t j;
-
-	for (j = 0; j < lp->npages; j++)
-		if ((lp->from == 0 || lp->pages[j] < lp->from) &&
-		    pub_page_list(c, &lp->list, lp->pages[j]) != 0)
-			return -1;
-	if (lp->from)
-		return pub_page_list_from(c, &lp->list, lp->from);
-	if (lp->head && (pub_page_list(c, &lp->list, 0) != 0 || pub_page_feeds(c, &lp->list) != 0))
-		return -1;
-	return 0;
-}
-
-/* The next list to render, or NULL when all are taken or a thread failed. */
-static struct list_plan *take_list(struct plan *p)
-{
-	size_t i;
-
-	if (atomic_load(&p->failed))
-		return NULL;
-	i = atomic_fetch_add(&p->next, 1);
-	return i < p->njobs ? p->jobs[i] : NULL;
-}
-
-/* The lists in a fixed order (the site's are done with the root pages). */
-static void list_jobs(struct plan *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->lists.cap; i++)
-		if (p->lists.keys && p->lists.keys[i] != INT64_MIN) {
-			struct list_plan *lp = p->lists.vals[i];
-			if (lp->list.kind == PL_SITE)
-				continue;
-			p->jobs = xreallocarray(p->jobs, p->njobs + 1, sizeof(*p->jobs));
-			p->jobs[p->njobs++] = lp;
-		}
-	atomic_init(&p->next, 0);
-	atomic_init(&p->failed, 0);
-}
-
-/*
- * A second thread rendering lists: most of a publish that adds or edits a
- * recent article is the first pages and feeds of its ten or so lists.  It
- * reads through a connection of its own, and takes part only if its
- * snapshot shows the same content as the publish's (the same last publish
- * record); otherwise this thread renders every list.  It writes with a
- * writer of its own, compressing inline: the publish's writer already has
- * a thread for its copies.
- */
-bool pub_helper_sync;
-
-struct helper {
-	pthread_t thread;
-	struct site *site;
-	struct plan *p;
-	const struct pub_data *data; /* the publish's: its sections are shared */
-	int64_t queue_last;          /* the publish's snapshot */
-	struct pub_writer w;
-	atomic_bool ready; /* renders lists from now on, or stood down */
-};
-
-static void *helper_main(void *arg)
-{
-	struct helper *h = arg;
-	struct store *s = NULL;
-	struct pub_data d;
-	struct pub_ctx c = {0};
-	struct list_plan *lp;
-	int64_t last;
-
-	memset(&d, 0, sizeof(d));
-	if (store_open(h->site->db_path, STORE_READONLY, &s) != STORE_OK ||
-	    store_begin_read(s) != STORE_OK || store_queue_last(s, &last) != STORE_OK ||
-	    last != h->queue_last) {
-		atomic_store(&h->ready, true);
-		goto out; /* the publish's thread renders them all */
-	}
-	pub_data_live_shared(&d, s, h->data);
-	c.site = h->site;
-	c.data = &d;
-	c.store = s;
-	c.w = &h->w;
-	c.a = arena_new(0);
-	buf_init(&c.out);
-	buf_init(&c.body);
-	lp = take_list(h->p);
-	atomic_store(&h->ready, true);
-	for (; lp != NULL; lp = take_list(h->p))
-		if (run_list(&c, lp) != 0) {
-			pthread_mutex_lock(&h->p->mu);
-			snprintf(h->p->error, sizeof(h->p->error), "%s", log_reason());
-			pthread_mutex_unlock(&h->p->mu);
-			atomic_store(&h->p->failed, 1);
-			break;
-		}
-	arena_free(c.a);
-	buf_finish(&c.out);
-	buf_finish(&c.body);
-	pub_data_finish(&d);
-out:
-	if (s) {
-		store_rollback(s);
-		store_close(s);
-	}
-	return NULL;
-}
-
-/* Starts a helper if there are lists to share and a second core; false if none runs. */
-static bool helper_start(struct helper *h, struct site *site, struct plan *p,
-                         const struct pub_data *d)
-{
-	if (p->njobs < 2 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return false;
-	if (store_queue_last(site->store, &h->queue_last) != STORE_OK)
-		return false;
-	h->site = site;
-	h->p = p;
-	h->data = d;
-	atomic_init(&h->ready, false);
-	pub_writer_init(&h->w, site->public_dir, false);
-	h->w.graveyard = site->graveyard_dir;
-	if (pthread_create(&h->thread, NULL, helper_main, h) != 0) {
-		pub_writer_finish(&h->w);
-		return false;
-	}
-	return true;
-}
-
-/* Waits for the helper; its pages are added to stats.  0, or -1 if it failed. */
-static int helper_join(struct helper *h, struct pub_stats *stats)
-{
-	int rc;
-
-	pthread_join(h->thread, NULL);
-	if (stats) {
-		stats->pages += h->w.pages;
-		stats->written += h->w.written;
-		stats->helped += h->w.pages;
-	}
-	rc = pub_writer_finish(&h->w);
-	if (h->p->error[0] != '\0')
-		rc = log_fail("%s", h->p->error);
-	return rc;
-}
-
 static int execute(struct plan *p, struct pub_ctx *c)
 {
-	struct list_plan *lp;
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < p->gone.cap; i++)
 		if (p->gone.keys && p->gone.keys[i] != INT64_MIN) {
@@ -559,17 +397,28 @@ static int execute(struct plan *p, struct pub_ctx *c)
 			if (pub_page_redirects(c, p->redirects.keys[i], 0, false) != 0)
 				return -1;
 	log_trace("redirects");
-	while ((lp = take_list(p)) != NULL) {
-		if (run_list(c, lp) != 0) {
-			atomic_store(&p->failed, 1);
+	for (i = 0; i < p->lists.cap; i++) {
+		struct list_plan *lp;
+		if (p->lists.keys == NULL || p->lists.keys[i] == INT64_MIN)
+			continue;
+		lp = p->lists.vals[i];
+		if (lp->list.kind == PL_SITE)
+			continue; /* with the root pages */
+		for (j = 0; j < lp->npages; j++)
+			if ((lp->from == 0 || lp->pages[j] < lp->from) &&
+			    pub_page_list(c, &lp->list, lp->pages[j]) != 0)
+				return -1;
+		if (lp->from) {
+			if (pub_page_list_from(c, &lp->list, lp->from) != 0)
+				return -1;
+		} else if (lp->head && (pub_page_list(c, &lp->list, 0) != 0 ||
+		                        pub_page_feeds(c, &lp->list) != 0)) {
 			return -1;
 		}
 		log_trace(lp->list.kind == PL_SECTION  ? "  section"
 		          : lp->list.kind == PL_AUTHOR ? "  author"
 		                                       : "  tag");
 	}
-	if (atomic_load(&p->failed))
-		return -1; /* the helper's: apply() reports it */
 	log_trace("lists");
 	for (i = 0; i < p->sitemaps.cap; i++)
 		if (p->sitemaps.keys && p->sitemaps.keys[i] != INT64_MIN)
@@ -658,18 +507,15 @@ static int apply(struct site *site, struct pub_stats *stats)
 	struct pub_data d;
 	struct pub_writer w;
 	struct pub_ctx c = {0};
-	struct helper h;
 	struct timespec t0, t1;
 	int64_t *ids;
 	const char **data;
 	size_t n, i;
-	bool in_read = false, helped = false;
+	bool in_read = false;
 	int rc = -1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&p, 0, sizeof(p));
-	memset(&h, 0, sizeof(h));
-	pthread_mutex_init(&p.mu, NULL);
 	memset(&d, 0, sizeof(d));
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
@@ -733,10 +579,6 @@ static int apply(struct site *site, struct pub_stats *stats)
 			goto out;
 	}
 	log_trace("plan");
-	list_jobs(&p);
-	helped = helper_start(&h, site, &p, &d);
-	while (helped && pub_helper_sync && !atomic_load(&h.ready))
-		sched_yield();
 	pub_writer_init(&w, site->public_dir, false);
 	w.graveyard = site->graveyard_dir;
 	/* Compressed copies on the other core while this one renders. */
@@ -749,10 +591,6 @@ static int apply(struct site *site, struct pub_stats *stats)
 	buf_init(&c.out);
 	buf_init(&c.body);
 	rc = execute(&p, &c);
-	if (rc != 0)
-		atomic_store(&p.failed, 1); /* the helper stops after its list */
-	if (helped && helper_join(&h, stats) != 0)
-		rc = -1;
 	if (stats) {
 		stats->pages += w.pages;
 		stats->written += w.written;
@@ -782,7 +620,6 @@ out:
 	if (in_read)
 		store_rollback(site->store);
 	plan_finish(&p);
-	pthread_mutex_destroy(&p.mu);
 	if (d.a)
 		pub_data_finish(&d);
 	arena_free(a);

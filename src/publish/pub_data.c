@@ -64,8 +64,8 @@ static int build_sections(struct pub_data *d)
 	for (i = 0; i < d->nsecs; i++) {
 		struct section *s = &d->secs[i];
 		struct pub_section *ps = arena_calloc(d->a, 1, sizeof(*ps));
-		const struct pub_section *parent =
-		        s->parent_id ? imap_get(&d->sections, s->parent_id) : NULL;
+		const struct pub_section *parent = s->parent_id ? imap_get(&d->sections, s->parent_id)
+		                                                 : NULL;
 		ps->sec = s;
 		ps->nchain = parent ? parent->nchain + 1 : 1;
 		ps->chain = arena_alloc(d->a, ps->nchain * sizeof(*ps->chain));
@@ -202,19 +202,6 @@ int pub_data_live(struct pub_data *d, struct store *s, const struct config *cfg)
 	return build_sections(d);
 }
 
-void pub_data_live_shared(struct pub_data *d, struct store *s, const struct pub_data *from)
-{
-	memset(d, 0, sizeof(*d));
-	d->store = s;
-	d->cfg = from->cfg;
-	d->live = true;
-	d->a = arena_new(0);
-	d->sections = from->sections;
-	d->secs = from->secs;
-	d->nsecs = from->nsecs;
-	d->borrowed = true;
-}
-
 static void free_mlists(struct imap *m)
 {
 	size_t i;
@@ -230,8 +217,7 @@ static void free_mlists(struct imap *m)
 
 void pub_data_finish(struct pub_data *d)
 {
-	if (!d->borrowed)
-		imap_finish(&d->sections);
+	imap_finish(&d->sections);
 	imap_finish(&d->articles);
 	imap_finish(&d->authors);
 	imap_finish(&d->tags);
@@ -367,8 +353,8 @@ int pub_data_list_count(struct pub_data *d, const struct pub_list *l, size_t *n)
 	return 0;
 }
 
-int pub_data_list_range(struct pub_data *d, struct arena *a, const struct pub_list *l, size_t first,
-                        size_t count, int64_t **ids, size_t *n)
+int pub_data_list_range(struct pub_data *d, struct arena *a, const struct pub_list *l,
+                        size_t first, size_t count, int64_t **ids, size_t *n)
 {
 	const struct mlist *m;
 	size_t i, k = 0;
@@ -394,8 +380,8 @@ int pub_data_list_range(struct pub_data *d, struct arena *a, const struct pub_li
 	return 0;
 }
 
-int pub_data_list_count_from(struct pub_data *d, const struct pub_list *l, int64_t date, int64_t id,
-                             size_t *n)
+int pub_data_list_count_from(struct pub_data *d, const struct pub_list *l, int64_t date,
+                             int64_t id, size_t *n)
 {
 	const struct mlist *m;
 	struct mkey key = {date, id};
@@ -453,8 +439,8 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->dir, y->dir);
 }
 
-int pub_data_index(struct pub_data *d, struct arena *a, const char *lang, enum pub_list_kind kind,
-                   struct render_index_entry **out, size_t *n)
+int pub_data_index(struct pub_data *d, struct arena *a, const char *lang,
+                   enum pub_list_kind kind, struct render_index_entry **out, size_t *n)
 {
 	struct render_index_entry *v = NULL;
 	size_t k = 0, cap = 0, i;
@@ -492,12 +478,10 @@ int pub_data_index(struct pub_data *d, struct arena *a, const char *lang, enum p
 				continue;
 			if (kind == PL_AUTHOR) {
 				v[k].name = d->snap.authors[i].name;
-				v[k].dir = arena_printf(a, "%s/authors/%s", lang,
-				                        d->snap.authors[i].slug);
+				v[k].dir = arena_printf(a, "%s/authors/%s", lang, d->snap.authors[i].slug);
 			} else {
 				v[k].name = d->snap.tags[i].name;
-				v[k].dir =
-				        arena_printf(a, "%s/tags/%s", lang, d->snap.tags[i].slug);
+				v[k].dir = arena_printf(a, "%s/tags/%s", lang, d->snap.tags[i].slug);
 			}
 			v[k].count = m->n;
 			k++;

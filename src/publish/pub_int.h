@@ -49,18 +49,12 @@ struct pub_data {
 	struct imap lists;     /* key -> in-memory list, oldest first (snapshot) */
 	struct imap groups;    /* tgroup id -> member ids (snapshot) */
 	struct store_snapshot snap;
-	bool borrowed; /* sections belong to another pub_data (pub_data_live_shared) */
 };
 
 /* Loads everything published (full builds).  0 or -1. */
 int pub_data_snapshot(struct pub_data *d, struct store *s, const struct config *cfg);
 /* Prepares lazy access through s (incremental publishes).  0 or -1. */
 int pub_data_live(struct pub_data *d, struct store *s, const struct config *cfg);
-/*
- * Lazy access through s for a second thread of the same publish: the
- * sections are from's, read only (from must outlive d); the rest is d's own.
- */
-void pub_data_live_shared(struct pub_data *d, struct store *s, const struct pub_data *from);
 void pub_data_finish(struct pub_data *d);
 
 const struct pub_section *pub_data_section(struct pub_data *d, int64_t id);
@@ -186,13 +180,6 @@ int pub_page_sitemap(struct pub_ctx *c, const char *lang, int64_t k);
  */
 extern int64_t pub_sitemap_chunk;
 #define PUB_SITEMAP_CHUNK pub_sitemap_chunk
-
-/*
- * Tests set it: an incremental publish waits for its second thread to be
- * ready (or to stand down) before rendering lists, so that it surely gets
- * some.  Otherwise the publish does not wait: the helper takes what is left.
- */
-extern bool pub_helper_sync;
 
 /* Newest articles of each language on the site's home page. */
 #define PUB_HOME_ITEMS 5

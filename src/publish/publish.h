@@ -22,10 +22,9 @@
 struct site;
 
 struct pub_stats {
-	size_t pages;   /* files rendered */
-	size_t written; /* files whose bytes changed */
-	size_t removed; /* stale files deleted */
-	size_t helped;  /* of pages, rendered by a second thread (pub_apply) */
+	size_t pages;     /* files rendered */
+	size_t written;   /* files whose bytes changed */
+	size_t removed;   /* stale files deleted */
 	double seconds;
 };
 

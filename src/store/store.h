@@ -345,13 +345,6 @@ enum store_status store_queue_add(struct store *s, const char *data, int64_t *id
 enum store_status store_queue_list(struct store *s, struct arena *a, int64_t **ids,
                                    const char ***data, size_t *n);
 enum store_status store_queue_delete(struct store *s, int64_t id);
-/*
- * The id of the last record (0 if none).  Every change that a publish
- * renders adds one, so two read transactions that see the same last id
- * see the same content (while the publish lock keeps records from being
- * deleted).
- */
-enum store_status store_queue_last(struct store *s, int64_t *id);
 
 /* ---- bulk reading, for full builds ------------------------------ */
 

@@ -19,8 +19,8 @@
 
 /* A list key: kind in the top bits, then language (authors only), then id. */
 #define LIST_KIND_SECTION 1LL
-#define LIST_KIND_AUTHOR  2LL
-#define LIST_KIND_TAG     3LL
+#define LIST_KIND_AUTHOR 2LL
+#define LIST_KIND_TAG 3LL
 
 int64_t store_list_section(int64_t section_id)
 {
@@ -192,7 +192,8 @@ enum store_status store_list_count(struct store *s, int64_t list, size_t *n)
 	return r == SQLITE_ROW || r == SQLITE_DONE ? STORE_OK : store_fail(s, "listing");
 }
 
-enum store_status store_list_count_from(struct store *s, int64_t list, struct list_key k, size_t *n)
+enum store_status store_list_count_from(struct store *s, int64_t list, struct list_key k,
+                                        size_t *n)
 {
 	/* The buckets after k's, then k's own walked from k. */
 	sqlite3_stmt *st = store_stmt(
@@ -294,8 +295,7 @@ enum store_status store_list_range(struct store *s, struct arena *a, int64_t lis
 enum store_status store_list_memberships(struct store *s, struct arena *a, int64_t article_id,
                                          int64_t **lists, size_t *n)
 {
-	sqlite3_stmt *st =
-	        store_stmt(s, "SELECT list FROM listing WHERE article_id = ? ORDER BY list");
+	sqlite3_stmt *st = store_stmt(s, "SELECT list FROM listing WHERE article_id = ? ORDER BY list");
 	size_t cap = 16, k = 0;
 	int64_t *v;
 	int r;
@@ -411,20 +411,6 @@ enum store_status store_queue_list(struct store *s, struct arena *a, int64_t **i
 	*data = dv;
 	*n = k;
 	return STORE_OK;
-}
-
-enum store_status store_queue_last(struct store *s, int64_t *id)
-{
-	sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(id), 0) FROM publish_queue");
-	int r;
-
-	*id = 0;
-	if (st == NULL)
-		return STORE_ERROR;
-	if ((r = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? STORE_OK : store_fail(s, "publish queue");
 }
 
 enum store_status store_queue_delete(struct store *s, int64_t id)

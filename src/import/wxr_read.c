@@ -16,6 +16,12 @@
  * WordPress importer, which only its regex parser reads, included), a
  * DOCTYPE, a root other than <rss>, and a missing or malformed
  * wp:wxr_version.  It does not interpret the data; wxr.c does.
+ *
+ * libxml2 is loaded when the first export is read, not when the program
+ * starts: with ICU and liblzma it was four libraries whose loading and
+ * relocation every command paid -- an incremental publish included --
+ * for an import most sites run once.  Its functions are called through
+ * the table lx, filled by dlsyms_load().
  */
 #include "import/wxr_int.h"
 
@@ -23,16 +29,42 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "util/arena.h"
+#include "util/dlsyms.h"
 #include "util/log.h"
 
 /* Bytes handed to the parser at a time. */
 #define CHUNK (64 * 1024)
+
+/* Debian 12's libxml2, the ABI the headers describe. */
+#define LIBXML2_SONAME "libxml2.so.2"
+
+#define LIBXML2_FUNCS(X)           \
+	X(xmlCreatePushParserCtxt) \
+	X(xmlCtxtGetLastError)     \
+	X(xmlCtxtUseOptions)       \
+	X(xmlFreeDoc)              \
+	X(xmlFreeParserCtxt)       \
+	X(xmlParseChunk)           \
+	X(xmlSAX2GetColumnNumber)  \
+	X(xmlSAX2GetLineNumber)    \
+	X(xmlStopParser)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	LIBXML2_FUNCS(X)
+#undef X
+} lx;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int loaded = -1;
+static char why[256];
 
 enum ns { NS_OTHER, NS_NONE, NS_WP, NS_EXCERPT, NS_CONTENT, NS_DC };
 
@@ -154,9 +186,9 @@ static void fail_here(struct reader *r, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	r->failed = true;
-	log_fail("%s:%d:%d: %s", r->name, xmlSAX2GetLineNumber(r->ctxt),
-	         xmlSAX2GetColumnNumber(r->ctxt), msg);
-	xmlStopParser(r->ctxt);
+	log_fail("%s:%d:%d: %s", r->name, lx.xmlSAX2GetLineNumber(r->ctxt),
+	         lx.xmlSAX2GetColumnNumber(r->ctxt), msg);
+	lx.xmlStopParser(r->ctxt);
 }
 
 /* A handler failed: its reason, with the position. */
@@ -233,7 +265,7 @@ static void begin_record(struct reader *r, enum rec rec)
 	memset(&r->it, 0, sizeof(r->it));
 	r->cap_terms = r->cap_meta = 0;
 	if (rec == REC_ITEM)
-		r->it.line = (unsigned long)xmlSAX2GetLineNumber(r->ctxt);
+		r->it.line = (unsigned long)lx.xmlSAX2GetLineNumber(r->ctxt);
 }
 
 static void capture(struct reader *r, enum field f)
@@ -652,6 +684,25 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	log_fail("%s:%d:%d: XML error: %s", r->name, e->line, e->int2, msg);
 }
 
+static void load(void)
+{
+#define X(f) {(void **)&lx.f, #f},
+	static const struct dlsym_entry syms[] = {LIBXML2_FUNCS(X)};
+#undef X
+
+	if (dlsyms_load(LIBXML2_SONAME, "libxml2", syms, NELEM(syms), why, sizeof(why)) == 0)
+		loaded = 0;
+}
+
+/* Loads libxml2 once (thread-safe).  0, or -1 with the reason recorded. */
+static int lx_load(void)
+{
+	pthread_once(&once, load);
+	if (loaded != 0)
+		return log_fail("%s", why);
+	return 0;
+}
+
 static void reader_init(struct reader *r, const struct wxr_handler *h, const char *name,
                         xmlSAXHandler *sax)
 {
@@ -675,8 +726,8 @@ static void reader_finish(struct reader *r)
 	size_t i;
 
 	if (r->ctxt) {
-		xmlFreeDoc(r->ctxt->myDoc);
-		xmlFreeParserCtxt(r->ctxt);
+		lx.xmlFreeDoc(r->ctxt->myDoc);
+		lx.xmlFreeParserCtxt(r->ctxt);
 	}
 	for (i = 0; i < NELEM(r->ch); i++)
 		free(r->ch[i]);
@@ -687,13 +738,13 @@ static void reader_finish(struct reader *r)
 /* Feeds one chunk (terminate: the last).  False once the reading failed. */
 static bool feed(struct reader *r, const char *p, size_t n, bool terminate)
 {
-	int rc = xmlParseChunk(r->ctxt, p, (int)n, terminate);
+	int rc = lx.xmlParseChunk(r->ctxt, p, (int)n, terminate);
 
 	if (r->failed)
 		return false;
 	(void)rc; /* non-zero after recoverable namespace errors too */
 	if (!r->ctxt->wellFormed) {
-		xmlErrorPtr e = xmlCtxtGetLastError(r->ctxt);
+		xmlErrorPtr e = lx.xmlCtxtGetLastError(r->ctxt);
 		r->failed = true;
 		log_fail("%s:%d:%d: XML error: %s", r->name, e ? e->line : 0, e ? e->int2 : 0,
 		         e && e->message ? e->message : "malformed XML");
@@ -709,8 +760,8 @@ static int finish(struct reader *r)
 		return -1;
 	if (!r->seen_rss || !r->channel_sent) {
 		/* Where the reading stopped: 1:1 when nothing could be decoded. */
-		int line = r->ctxt ? xmlSAX2GetLineNumber(r->ctxt) : 0;
-		int col = r->ctxt ? xmlSAX2GetColumnNumber(r->ctxt) : 0;
+		int line = r->ctxt ? lx.xmlSAX2GetLineNumber(r->ctxt) : 0;
+		int col = r->ctxt ? lx.xmlSAX2GetColumnNumber(r->ctxt) : 0;
 		log_fail("%s:%d:%d: not a WordPress export (no <rss> with a <channel>)", r->name,
 		         line > 0 ? line : 1, col > 0 ? col : 1);
 		return -1;
@@ -720,11 +771,11 @@ static int finish(struct reader *r)
 
 static int start(struct reader *r, xmlSAXHandler *sax, const char *first, size_t n)
 {
-	r->ctxt = xmlCreatePushParserCtxt(sax, r, first, (int)n, r->name);
+	r->ctxt = lx.xmlCreatePushParserCtxt(sax, r, first, (int)n, r->name);
 	if (r->ctxt == NULL)
 		return log_fail("%s: cannot start the XML parser", r->name);
 	/* No network, no DTD, no entity substitution; keep line numbers past 65535. */
-	xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+	lx.xmlCtxtUseOptions(r->ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
 	return 0;
 }
 
@@ -732,12 +783,15 @@ int wxr_read_file(const char *path, const struct wxr_handler *h)
 {
 	struct reader r;
 	xmlSAXHandler sax;
-	char *chunk = xmalloc(CHUNK);
+	char *chunk;
 	size_t n, done = 0, total = 0;
 	struct stat st;
 	FILE *f;
 	int rc = -1;
 
+	if (lx_load() != 0)
+		return -1;
+	chunk = xmalloc(CHUNK);
 	reader_init(&r, h, path, &sax);
 	if ((f = fopen(path, "rb")) == NULL) {
 		log_fail("cannot open %s: %s", path, strerror(errno));
@@ -778,6 +832,8 @@ int wxr_read_mem(const char *data, size_t n, const char *name, const struct wxr_
 	size_t first = n < 4 ? n : 4, i;
 	int rc = -1;
 
+	if (lx_load() != 0)
+		return -1;
 	reader_init(&r, h, name, &sax);
 	if (start(&r, &sax, data, first) != 0)
 		goto out;

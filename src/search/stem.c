@@ -10,10 +10,16 @@
  * such as рік/року, ніч/ночі, війна/воєн need a dictionary), at the same
  * precision; the cache makes its speed a non-issue.  The numbers are in that
  * test's output.
+ *
+ * libhunspell is loaded with the dictionary, not when the program starts:
+ * it is C++, and brought libstdc++ and libgcc_s with it, whose loading and
+ * relocation every command paid -- a one-article publish included, which
+ * finds its Ukrainian stems in the persistent store (stemdb.h) and never
+ * opens the dictionary.  Its functions are called through the table hs,
+ * filled by dlsyms_load().
  */
 #include "search/stem.h"
 
-#include <dlfcn.h>
 #include <hunspell.h>
 #include <libstemmer.h>
 #include <pthread.h>
@@ -25,9 +31,17 @@
 #include <time.h>
 
 #include "search/fold.h"
+#include "util/dlsyms.h"
 #include "util/log.h"
 
 #define UK_DICT_DEFAULT "/usr/share/hunspell/uk_UA"
+/*
+ * Debian 12's libhunspell-1.7-0, the ABI <hunspell.h> describes; its file
+ * is looked for in the directory pkg-config gave at build time.
+ */
+#define HUNSPELL_SONAME  "libhunspell-1.7.so.0"
+#define HUNSPELL_PACKAGE "libhunspell-1.7-0"
+#define HUNSPELL_FILE    TZ_HUNSPELL_LIBDIR "/" HUNSPELL_SONAME
 /* Bump when any rule here or in fold.c changes the keys an index holds. */
 #define STEM_RULES_VERSION "tzstem 1"
 /* Bump when uk_light() changes. */
@@ -67,6 +81,19 @@ struct stem {
 	size_t outlen[STEM_MAX_KEYS];
 	int nout;
 };
+
+/* Hunspell_destroy is for the tests: the dictionary lives as long as the process. */
+#define HUNSPELL_FUNCS(X)   \
+	X(Hunspell_create)  \
+	X(Hunspell_destroy) \
+	X(Hunspell_stem)    \
+	X(Hunspell_free_list)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	HUNSPELL_FUNCS(X)
+#undef X
+} hs;
 
 /*
  * The Ukrainian dictionary: its files looked at when the first Ukrainian
@@ -155,14 +182,14 @@ static uint64_t dict_id(const char *base, const struct stat *aff, const struct s
 	return h ? h : 1;
 }
 
-/* The file of the libhunspell this process runs (zeroed if unknown). */
+/*
+ * The file of the libhunspell this process loads (zeroed if unknown),
+ * found without loading it: the identity is needed by every process that
+ * indexes Ukrainian, the library only by those that meet a new word.
+ */
 static void hunspell_file(struct stat *out)
 {
-	Dl_info info;
-
-	memset(out, 0, sizeof(*out));
-	if (dladdr((void *)Hunspell_stem, &info) == 0 || info.dli_fname == NULL ||
-	    stat(info.dli_fname, out) != 0)
+	if (stat(HUNSPELL_FILE, out) != 0)
 		memset(out, 0, sizeof(*out));
 }
 
@@ -197,6 +224,9 @@ static bool uk_check(void)
 static bool uk_load(void)
 {
 	const char *base = uk.path ? uk.path : UK_DICT_DEFAULT;
+#define X(f) {(void **)&hs.f, #f},
+	static const struct dlsym_entry syms[] = {HUNSPELL_FUNCS(X)};
+#undef X
 	char aff[4096], dic[4096];
 	struct timespec t0, t1;
 	FILE *f;
@@ -214,7 +244,10 @@ static bool uk_load(void)
 	if ((f = fopen(dic, "r")) == NULL)
 		goto missing;
 	fclose(f);
-	uk.h = Hunspell_create(aff, dic);
+	if (dlsyms_load(HUNSPELL_SONAME, HUNSPELL_PACKAGE, syms, NELEM(syms), uk.err,
+	                sizeof(uk.err)) != 0)
+		return false;
+	uk.h = hs.Hunspell_create(aff, dic);
 	if (uk.h == NULL) {
 		snprintf(uk.err, sizeof(uk.err), "%.400s: cannot load the hunspell dictionary",
 		         dic);
@@ -611,11 +644,11 @@ static int ukrainian(struct stem *s, const char *w, size_t n)
 	 * proper noun, and the text of a query is lower-cased like the index.
 	 */
 	capitalize(w, n, word);
-	nl = Hunspell_stem(s->hun, &list, word);
+	nl = hs.Hunspell_stem(s->hun, &list, word);
 	for (i = 0; i < nl; i++)
 		add_key(s, list[i], strlen(list[i]));
 	if (list != NULL)
-		Hunspell_free_list(s->hun, &list, nl);
+		hs.Hunspell_free_list(s->hun, &list, nl);
 	pthread_mutex_unlock(&uk.lock);
 	if (s->nout > 0)
 		s->stats.lemmas++;

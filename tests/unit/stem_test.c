@@ -7,7 +7,6 @@
  */
 #include "test.h"
 
-#include <hunspell.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
@@ -412,7 +411,7 @@ static void uk_restore(const struct uk_saved *sv)
 {
 	pthread_mutex_lock(&uk.lock);
 	if (uk.h != NULL && uk.h != sv->h)
-		Hunspell_destroy(uk.h);
+		hs.Hunspell_destroy(uk.h);
 	free(uk.path);
 	uk.h = sv->h, uk.tried = sv->tried, uk.checked = sv->checked, uk.present = sv->present;
 	uk.id = sv->id, uk.path = sv->path;
@@ -601,7 +600,7 @@ static void approach_keys(enum approach a, struct stem *uks, struct stem *rus, c
 		break;
 	}
 	capitalize(w, n, cap);
-	nl = Hunspell_stem(uk.h, &list, cap);
+	nl = hs.Hunspell_stem(uk.h, &list, cap);
 	for (i = 0; i < nl && k->n < STEM_MAX_KEYS; i++) {
 		if (a == HUNSPELL_THEN_LIGHT) {
 			light_key(list[i], strlen(list[i]), k, &k->n);
@@ -611,7 +610,7 @@ static void approach_keys(enum approach a, struct stem *uks, struct stem *rus, c
 		}
 	}
 	if (list != NULL)
-		Hunspell_free_list(uk.h, &list, nl);
+		hs.Hunspell_free_list(uk.h, &list, nl);
 	if (k->n > 0)
 		return;
 	if (a == HUNSPELL_ONLY) {

@@ -11,6 +11,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/dlsyms.h"
 #include "util/embed.h"
 #include "util/fsutil.h"
 #include "util/log.h"
@@ -167,7 +168,31 @@ TEST(embed_find_bisects)
 	CHECK(embed_find(t, 3, "q") == NULL);
 }
 
+TEST(dlsyms_fills_the_table_or_names_the_package)
+{
+	void *fn = NULL;
+	struct dlsym_entry syms[] = {{&fn, "cos"}};
+	char why[512];
+
+	/* A missing library: one line that says what to install. */
+	CHECK_INTEQ(dlsyms_load("libtz-absent.so.9", "libtz-absent9", syms, NELEM(syms), why,
+	                        sizeof(why)),
+	            -1);
+	CHECK(strstr(why, "libtz-absent.so.9") != NULL);
+	CHECK(strstr(why, "(install libtz-absent9)") != NULL);
+	CHECK(strchr(why, '\n') == NULL);
+	CHECK(fn == NULL);
+	/* A library without one of the functions. */
+	syms[0].name = "tz_absent";
+	CHECK_INTEQ(dlsyms_load("libm.so.6", "libc6", syms, NELEM(syms), why, sizeof(why)), -1);
+	CHECK(strstr(why, "(install libc6): it lacks tz_absent") != NULL);
+	syms[0].name = "cos";
+	CHECK_INTEQ(dlsyms_load("libm.so.6", "libc6", syms, NELEM(syms), why, sizeof(why)), 0);
+	CHECK(fn != NULL);
+	CHECK(((double (*)(double))fn)(0.0) == 1.0);
+}
+
 TESTS(T(buf_put_and_detach), T(buf_grows_past_many_blocks), T(buf_html_escapes_all_five),
       T(arena_alloc_aligned_and_reset), T(log_fail_keeps_context),
       T(fs_write_atomic_skips_same_bytes), T(fs_graveyard_keeps_replaced_files),
-      T(embed_find_bisects))
+      T(embed_find_bisects), T(dlsyms_fills_the_table_or_names_the_package))

@@ -104,16 +104,17 @@ const char *stem_lang_name(enum stem_lang lang);
 void stem_set_uk_dictionary(const char *path);
 
 /*
- * The cache size (words) stem_new() is best given for lang: 32768 (4 MB)
- * for Ukrainian, whose dictionary lookups cost 10-20 us, and 8192 (1 MB)
- * for the Snowball languages, whose stemming costs well under 1 us, so
- * that a cache gains them less.  On the generated news corpus 8192 words
+ * The cache size (words) stem_new() is best given for lang: 32768 (up to
+ * 4 MB) for Ukrainian, whose dictionary lookups cost 10-20 us, and 8192
+ * (up to 1 MB) for the Snowball languages, whose stemming costs well under
+ * 1 us, so that a cache gains them less.  On the generated news corpus 8192 words
  * answer 72% of lookups and 32768 89%.
  */
 size_t stem_cache_default(enum stem_lang lang);
 
 /*
- * A stemmer for lang with a cache of cache_size words (0: no cache).
+ * A stemmer for lang with a cache of cache_size words (0: no cache); the
+ * cache starts at a few hundred words and grows to that size as it fills.
  * Returns NULL with the reason recorded (log_fail()) if the stemmer is
  * missing or the Ukrainian dictionary's files are not there; the
  * dictionary itself is loaded only when a word needs it.  Free with

@@ -342,14 +342,18 @@ static void cache_word(int i, char *buf, size_t cap)
 
 TEST(cache_gives_same_keys_as_no_cache)
 {
-	struct stem *plain = stem_new(STEM_UK, 0), *cached = stem_new(STEM_UK, 64);
+	struct stem *plain = stem_new(STEM_UK, 0), *cached = stem_new(STEM_UK, 64),
+	            *grown = stem_new(STEM_UK, 8192);
 	struct keys a, b;
 	struct stem_stats st;
 	char w[64];
 	int i, j;
 
-	CHECK(plain != NULL && cached != NULL);
-	/* A small cache, so that eviction happens all the time. */
+	CHECK(plain != NULL && cached != NULL && grown != NULL);
+	/*
+	 * A small cache, so that eviction happens all the time, and one that
+	 * grows from its first size while the words come.
+	 */
 	for (i = 0; i < 5000; i++) {
 		cache_word((i * 7919) % 2100, w, sizeof(w));
 		keys_of(plain, w, &a);
@@ -357,7 +361,12 @@ TEST(cache_gives_same_keys_as_no_cache)
 		CHECK(a.n == b.n);
 		for (j = 0; j < a.n; j++)
 			CHECK_STREQ(a.k[j], b.k[j]);
+		keys_of(grown, w, &b);
+		CHECK(a.n == b.n);
+		for (j = 0; j < a.n; j++)
+			CHECK_STREQ(a.k[j], b.k[j]);
 	}
+	CHECK(grown->mask + 1 > CACHE_START_SETS);
 	for (i = 0; i < 100; i++) {
 		keys_of(cached, "війною", &b);
 		CHECK_STREQ(b.k[0], "війна");
@@ -369,6 +378,154 @@ TEST(cache_gives_same_keys_as_no_cache)
 	CHECK(st.hits == 0);
 	stem_free(plain);
 	stem_free(cached);
+	stem_free(grown);
+}
+
+/* Whether w is in s's cache, looked up without changing it. */
+static bool in_cache(const struct stem *s, const char *w)
+{
+	size_t n = strlen(w);
+	uint32_t h = hash(w, n);
+	const struct entry *set = &s->entries[2 * (h & s->mask)];
+	int way;
+
+	for (way = 0; way < 2; way++)
+		if (set[way].used && set[way].hash == h && set[way].wlen == n &&
+		    memcmp(set[way].data, w, n) == 0)
+			return true;
+	return false;
+}
+
+/* Distinct English words for the growth tests. */
+static void growth_word(int i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "w%dx", i);
+}
+
+#define GROWTH_WORDS 40000
+
+TEST(cache_starts_small_and_grows_to_its_size)
+{
+	struct stem *s = stem_new(STEM_EN, 32768);
+	size_t sets, grew = 0;
+	char w[32];
+	int i;
+
+	CHECK(s != NULL);
+	CHECK_INTEQ(s->mask + 1, CACHE_START_SETS);
+	CHECK_INTEQ(2 * (s->max_mask + 1), 32768);
+	for (i = 0; i < GROWTH_WORDS; i++) {
+		sets = s->mask + 1;
+		growth_word(i, w, sizeof(w));
+		key1(s, w);
+		if (s->mask + 1 != sets) {
+			CHECK_INTEQ(s->mask + 1, 2 * sets);
+			grew++;
+		}
+		/* Never past the size it was given, never more words than entries. */
+		CHECK(2 * (s->mask + 1) <= 32768);
+		CHECK(s->live <= 2 * (s->mask + 1));
+	}
+	CHECK_INTEQ(s->mask + 1, 16384);
+	CHECK_INTEQ(grew, 6); /* 256 sets to 16384 */
+	/* Full, it holds more words than its size before the last growth could. */
+	CHECK(s->live > 16384);
+	stem_free(s);
+
+	/* Sizes up to the first one are allocated whole, and rounded up as ever. */
+	s = stem_new(STEM_EN, 64);
+	CHECK(s != NULL);
+	for (i = 0; i < 1000; i++) {
+		growth_word(i, w, sizeof(w));
+		key1(s, w);
+	}
+	CHECK_INTEQ(s->mask + 1, 32);
+	stem_free(s);
+	s = stem_new(STEM_EN, 1000);
+	CHECK(s != NULL);
+	CHECK_INTEQ(2 * (s->max_mask + 1), 1024);
+	stem_free(s);
+}
+
+/* Was only half used: the hash, forced odd, never chose an even set. */
+TEST(cache_uses_every_set)
+{
+	struct stem *s = stem_new(STEM_EN, 2 * CACHE_START_SETS);
+	char w[32];
+	int i;
+
+	CHECK(s != NULL);
+	for (i = 0; i < 20 * CACHE_START_SETS; i++) {
+		growth_word(i, w, sizeof(w));
+		key1(s, w);
+	}
+	CHECK_INTEQ(s->mask + 1, CACHE_START_SETS);
+	CHECK_INTEQ(s->live, 2 * CACHE_START_SETS);
+	stem_free(s);
+}
+
+TEST(cache_keeps_its_words_when_it_grows)
+{
+	struct stem *first = stem_new(STEM_EN, 32768), *s = stem_new(STEM_EN, 32768),
+	            *plain = stem_new(STEM_EN, 0);
+	static bool growth[GROWTH_WORDS];
+	struct stem_stats before, after;
+	struct keys a, b;
+	size_t sets, kept, checked = 0;
+	char w[32];
+	int i, j, k;
+
+	CHECK(first != NULL && s != NULL && plain != NULL);
+	/* Where the cache grows: the word that makes it grow. */
+	for (i = 0; i < GROWTH_WORDS; i++) {
+		sets = first->mask + 1;
+		growth_word(i, w, sizeof(w));
+		key1(first, w);
+		growth[i] = first->mask + 1 != sets;
+	}
+	/*
+	 * The same words again: hits move words between the two ways of a
+	 * set but never change which sets are full, so the cache grows at
+	 * the same words.  Each time, every word the cache held just before
+	 * is a hit just after, with its keys -- but one, when the new word's
+	 * set is still full after the growth and loses its older word.
+	 */
+	for (i = 0; i < GROWTH_WORDS; i++) {
+		growth_word(i, w, sizeof(w));
+		if (!growth[i]) {
+			key1(s, w);
+			continue;
+		}
+		sets = s->mask + 1;
+		for (kept = 0, j = 0; j < i; j++) {
+			growth_word(j, w, sizeof(w));
+			kept += in_cache(s, w);
+		}
+		CHECK_INTEQ(kept, s->live);
+		growth_word(i, w, sizeof(w));
+		key1(s, w);
+		CHECK_INTEQ(s->mask + 1, 2 * sets);
+		CHECK(s->live == kept + 1 || s->live == kept);
+		stem_stats(s, &before);
+		for (j = 0; j < i; j++) {
+			growth_word(j, w, sizeof(w));
+			if (!in_cache(s, w))
+				continue;
+			keys_of(s, w, &a);
+			keys_of(plain, w, &b);
+			CHECK(a.n == b.n);
+			for (k = 0; k < a.n; k++)
+				CHECK_STREQ(a.k[k], b.k[k]);
+			checked++;
+		}
+		stem_stats(s, &after);
+		CHECK_INTEQ(after.hits - before.hits, s->live - 1);
+	}
+	CHECK_INTEQ(s->mask + 1, 16384);
+	CHECK(checked > 4096); /* six growths, the last with 4096 words or more */
+	stem_free(first);
+	stem_free(s);
+	stem_free(plain);
 }
 
 TEST(cache_skips_words_too_long_for_an_entry)
@@ -894,7 +1051,8 @@ TESTS(T(uk_dictionary_loads_on_first_word_only), T(lang_names_parse), T(ru_infle
       T(uk_inflections_share_key), T(uk_unrelated_words_differ),
       T(uk_proper_nouns_found_in_lower_case), T(uk_unknown_words_use_light_stemmer),
       T(uk_light_stemmer_rules), T(digits_and_long_words_kept_whole), T(none_only_folds),
-      T(cache_gives_same_keys_as_no_cache), T(cache_skips_words_too_long_for_an_entry),
-      T(uk_missing_dictionary_is_reported), T(version_names_dictionary),
-      T(uk_store_gives_same_keys_as_hunspell), T(dictionary_identity_follows_files),
-      T(uk_choice_measured_on_word_list));
+      T(cache_gives_same_keys_as_no_cache), T(cache_starts_small_and_grows_to_its_size),
+      T(cache_uses_every_set), T(cache_keeps_its_words_when_it_grows),
+      T(cache_skips_words_too_long_for_an_entry), T(uk_missing_dictionary_is_reported),
+      T(version_names_dictionary), T(uk_store_gives_same_keys_as_hunspell),
+      T(dictionary_identity_follows_files), T(uk_choice_measured_on_word_list));

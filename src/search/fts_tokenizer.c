@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -255,6 +256,26 @@ static int word_keys(struct ftstok *t, const struct word *w, struct str *keys)
 	return nkeys;
 }
 
+static _Thread_local char failure[512];
+
+/* Keeps the reason log_fail() recorded, for ftstok_take_failure(). */
+static int failed(void)
+{
+	snprintf(failure, sizeof(failure), "%s", log_reason());
+	return SQLITE_ERROR;
+}
+
+const char *ftstok_take_failure(void)
+{
+	static _Thread_local char taken[sizeof(failure)];
+
+	if (failure[0] == '\0')
+		return NULL;
+	memcpy(taken, failure, sizeof(taken));
+	failure[0] = '\0';
+	return taken;
+}
+
 static int emit(struct ftstok *t, int reason, const struct word *w, void *ctx, ftstok_token_fn fn)
 {
 	/* The surface form, with room for the mark before it. */
@@ -279,7 +300,7 @@ static int emit(struct ftstok *t, int reason, const struct word *w, void *ctx, f
 	if (w->letters && !w->truncated)
 		nkeys = word_keys(t, w, keys);
 	if (nkeys < 0)
-		return SQLITE_ERROR;
+		return failed();
 	if (nkeys == 0)
 		keys[nkeys++] = s;
 	for (i = 0; i < nkeys; i++) {
@@ -449,9 +470,11 @@ int ftstok_record(struct ftstok *t, const char *text, size_t n, struct buf *tape
 	buf_reset(tape);
 	if (n > INT32_MAX)
 		return log_fail("text too long to index (%zu bytes)", n);
-	/* record() never fails: only a stemmer can. */
-	if (ftstok_run(t, FTS5_TOKENIZE_DOCUMENT, text, (int)n, tape, record) != SQLITE_OK)
+	/* record() never fails: only a stemmer can, and log_reason() says why. */
+	if (ftstok_run(t, FTS5_TOKENIZE_DOCUMENT, text, (int)n, tape, record) != SQLITE_OK) {
+		(void)ftstok_take_failure(); /* not FTS5's error: the caller has the reason */
 		return -1;
+	}
 	return 0;
 }
 
@@ -505,7 +528,7 @@ static int x_create(void *ctx, const char **argv, int argc, Fts5Tokenizer **out)
 
 	/* FTS5 says only "error in tokenizer constructor"; log_reason() has why. */
 	if ((t = ftstok_new(argv, argc)) == NULL)
-		return SQLITE_ERROR;
+		return failed();
 	if (r != NULL && r->has_store)
 		ftstok_set_store(t, &r->store);
 	*out = (Fts5Tokenizer *)t;

@@ -87,6 +87,12 @@ typedef int (*ftstok_token_fn)(void *ctx, int flags, const char *tok, int ntok, 
  * FTS5 missing, SQLite error).
  */
 int ftstok_register(sqlite3 *db, const struct stem_store *store, void (*drop)(void *ctx));
+/*
+ * Why the tokenizer last failed on this thread -- a stemmer that could not
+ * load its library or dictionary, say -- which FTS5 reports only as an SQL
+ * error; NULL if it has not failed since the last call.  Clears it.
+ */
+const char *ftstok_take_failure(void);
 
 /*
  * A tokenizer for the arguments argv[0..argc) as above (no arguments:

@@ -133,7 +133,10 @@ const char *search_unavailable(const struct search *s)
 
 int search_fail(struct search *s, const char *what)
 {
-	return log_fail("%s: %s", what, sqlite3_errmsg(s->db));
+	/* The tokenizer's own reason rather than FTS5's "SQL logic error". */
+	const char *why = ftstok_take_failure();
+
+	return log_fail("%s: %s", what, why ? why : sqlite3_errmsg(s->db));
 }
 
 sqlite3_stmt *search_stmt(struct search *s, const char *sql)

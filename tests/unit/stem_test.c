@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "search/fold.h"
+#include "search/fts_tokenizer.h"
 #include "search/stem.c"
 #include "util/log.h"
 
@@ -590,6 +591,29 @@ TEST(uk_missing_dictionary_is_reported)
 	CHECK(strstr(log_reason(), "hunspell-uk") != NULL);
 }
 
+/* FTS5 reports a tokenizer's failure as an SQL error; the reason is kept for the message. */
+TEST(tokenizer_failure_keeps_its_reason)
+{
+	struct uk_saved sv;
+	sqlite3 *db;
+	const char *why;
+	int rc;
+
+	CHECK(ftstok_take_failure() == NULL);
+	CHECK_INTEQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+	CHECK_INTEQ(ftstok_register(db, NULL, NULL), 0);
+	uk_forget(&sv);
+	stem_set_uk_dictionary("/nonexistent/uk_UA");
+	rc = sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='" FTSTOK_NAME " uk')",
+	                  NULL, NULL, NULL);
+	uk_restore(&sv);
+	sqlite3_close(db);
+	CHECK(rc != SQLITE_OK);
+	why = ftstok_take_failure();
+	CHECK(why != NULL && strstr(why, "hunspell-uk") != NULL);
+	CHECK(ftstok_take_failure() == NULL);
+}
+
 TEST(version_names_dictionary)
 {
 	const char *v = stem_version();
@@ -1054,5 +1078,6 @@ TESTS(T(uk_dictionary_loads_on_first_word_only), T(lang_names_parse), T(ru_infle
       T(cache_gives_same_keys_as_no_cache), T(cache_starts_small_and_grows_to_its_size),
       T(cache_uses_every_set), T(cache_keeps_its_words_when_it_grows),
       T(cache_skips_words_too_long_for_an_entry), T(uk_missing_dictionary_is_reported),
-      T(version_names_dictionary), T(uk_store_gives_same_keys_as_hunspell),
-      T(dictionary_identity_follows_files), T(uk_choice_measured_on_word_list));
+      T(tokenizer_failure_keeps_its_reason), T(version_names_dictionary),
+      T(uk_store_gives_same_keys_as_hunspell), T(dictionary_identity_follows_files),
+      T(uk_choice_measured_on_word_list));

@@ -66,6 +66,7 @@ struct builder {
 
 struct build {
 	pthread_mutex_t mu;
+	pthread_cond_t room; /* some builder took an article from its queue */
 	struct builder *b[CONFIG_MAX_LANGS];
 	size_t n;
 };
@@ -131,6 +132,7 @@ static struct doc *pop(struct build *bd, struct builder *b)
 		d = b->q[b->head % QUEUE];
 		b->head++;
 		pthread_cond_signal(&b->room);
+		pthread_cond_signal(&bd->room);
 	}
 	pthread_mutex_unlock(&bd->mu);
 	return d;
@@ -354,39 +356,101 @@ static int copy_in(struct search *s, struct builder *b)
 	return copy_docs(s, b);
 }
 
-int search_build(struct search *s, const int64_t *ids, size_t n, struct progress *pr)
+/* The articles of one language, in id order, and how far its builder has been fed. */
+struct group {
+	const char *lang;
+	int64_t *ids;
+	size_t n, at;
+	struct builder *b;
+};
+
+/*
+ * The language whose builder should get an article next: one with
+ * articles left and room in its queue, the emptiest queue first.  Waits
+ * for room if every queue with articles left is full; NULL when all are
+ * fed.
+ */
+static struct group *next_group(struct build *bd, struct group *g, size_t ng)
+{
+	struct group *best;
+	size_t i;
+	bool left;
+
+	pthread_mutex_lock(&bd->mu);
+	for (;;) {
+		best = NULL;
+		left = false;
+		for (i = 0; i < ng; i++) {
+			struct builder *b = g[i].b;
+			if (g[i].at == g[i].n)
+				continue;
+			left = true;
+			if (b->tail - b->head < QUEUE &&
+			    (best == NULL || b->tail - b->head < best->b->tail - best->b->head))
+				best = &g[i];
+		}
+		if (best != NULL || !left)
+			break;
+		pthread_cond_wait(&bd->room, &bd->mu);
+	}
+	pthread_mutex_unlock(&bd->mu);
+	return best;
+}
+
+int search_build(struct search *s, const int64_t *ids, const char *const *langs, size_t n,
+                 struct progress *pr)
 {
 	struct build bd = {0};
+	struct group g[CONFIG_MAX_LANGS], *gr;
 	struct doc *d;
-	size_t i;
+	size_t ng = 0, i, j;
 	int rc = -1;
 
 	pthread_mutex_init(&bd.mu, NULL);
+	pthread_cond_init(&bd.room, NULL);
+	memset(g, 0, sizeof(g));
+	/*
+	 * Each language's articles apart, each builder fed as it takes them:
+	 * fed in id order, languages mixed, the slowest language's full queue
+	 * held up every other builder, and indexing used one core of two.
+	 */
 	for (i = 0; i < n; i++) {
-		struct builder *b;
+		for (j = 0; j < ng && strcmp(g[j].lang, langs[i]) != 0; j++)
+			;
+		if (j == ng) {
+			if (ng == NELEM(g)) {
+				log_fail("search: more than %d languages", CONFIG_MAX_LANGS);
+				goto stop;
+			}
+			g[ng].lang = langs[i];
+			g[ng].ids = xreallocarray(NULL, n, sizeof(*g[ng].ids));
+			ng++;
+		}
+		g[j].ids[g[j].n++] = ids[i];
+	}
+	for (j = 0; j < ng; j++)
+		if ((g[j].b = builder_for(s, &bd, g[j].lang)) == NULL)
+			goto stop;
+	while ((gr = next_group(&bd, g, ng)) != NULL) {
 		d = xmalloc(sizeof(*d));
 		doc_init(d);
-		if (doc_load(s, d, ids[i]) != 0) {
+		if (doc_load(s, d, gr->ids[gr->at++]) != 0) {
 			doc_finish(d);
 			free(d);
 			goto stop;
 		}
-		if (!d->found || !d->published) {
+		if (!d->found || !d->published || strcmp(d->lang, gr->lang) != 0) {
 			doc_finish(d);
 			free(d);
 			continue;
 		}
-		if ((b = builder_for(s, &bd, d->lang)) == NULL) {
-			doc_finish(d);
-			free(d);
-			goto stop;
-		}
-		push(&bd, b, d);
+		push(&bd, gr->b, d);
 		if (pr)
 			progress_step(pr, 1);
 	}
 	rc = 0;
 stop:
+	log_trace("index: fed");
 	pthread_mutex_lock(&bd.mu);
 	for (i = 0; i < bd.n; i++) {
 		bd.b[i]->closed = true;
@@ -396,6 +460,7 @@ stop:
 	for (i = 0; i < bd.n; i++)
 		if (bd.b[i]->started)
 			pthread_join(bd.b[i]->th, NULL);
+	log_trace("index: built");
 	for (i = 0; i < bd.n && rc == 0; i++) {
 		if (bd.b[i]->failed) {
 			log_fail("search: %s index: %s", bd.b[i]->t.lang, bd.b[i]->why);
@@ -406,6 +471,7 @@ stop:
 			rc = -1;
 		}
 	}
+	log_trace("index: copied");
 	for (i = 0; i < bd.n; i++) {
 		stemdb_detach(bd.b[i]->stems);
 		stemdb_unref(bd.b[i]->stems);
@@ -416,6 +482,9 @@ stop:
 		pthread_cond_destroy(&bd.b[i]->room);
 		free(bd.b[i]);
 	}
+	for (j = 0; j < ng; j++)
+		free(g[j].ids);
+	pthread_cond_destroy(&bd.room);
 	pthread_mutex_destroy(&bd.mu);
 	return rc;
 }

@@ -581,12 +581,14 @@ static int index_many(struct search *s, const int64_t *ids, size_t n, struct pro
 	sqlite3_stmt *st;
 	struct search_table t;
 	int64_t *build = NULL, *serial = NULL;
-	unsigned char *which = NULL; /* per id: its language's index, or 0xff */
+	const char **build_lang = NULL; /* per id of build: its language */
+	unsigned char *which = NULL;    /* per id: its language's index, or 0xff */
 	size_t nl = 0, nb = 0, ns = 0, i, j;
 	int r, rc = -1;
 
 	which = xmalloc(n + 1);
 	build = xreallocarray(NULL, n + 1, sizeof(*build));
+	build_lang = xreallocarray(NULL, n + 1, sizeof(*build_lang));
 	serial = xreallocarray(NULL, n + 1, sizeof(*serial));
 	st = search_stmt(s, "SELECT lang, status = 'published' FROM article WHERE id = ?");
 	if (st == NULL)
@@ -623,12 +625,13 @@ static int index_many(struct search *s, const int64_t *ids, size_t n, struct pro
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (which[i] != 0xff && langs[which[i]].count >= BUILD_MIN && file && *file)
+		if (which[i] != 0xff && langs[which[i]].count >= BUILD_MIN && file && *file) {
+			build_lang[nb] = langs[which[i]].lang;
 			build[nb++] = ids[i];
-		else
+		} else
 			serial[ns++] = ids[i];
 	}
-	if (nb && search_build(s, build, nb, pr) != 0)
+	if (nb && search_build(s, build, build_lang, nb, pr) != 0)
 		goto out;
 	if (ns && batch_run(s, serial, ns, pr) != 0)
 		goto out;
@@ -636,6 +639,7 @@ static int index_many(struct search *s, const int64_t *ids, size_t n, struct pro
 out:
 	free(which);
 	free(build);
+	free(build_lang);
 	free(serial);
 	return rc;
 }
@@ -685,6 +689,7 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 		log_fail("%s", s->unavailable);
 		goto out;
 	}
+	log_trace("index: start");
 	if (store_begin(s->st) != STORE_OK)
 		goto out;
 	if (search_table_all(s, a, &t, &nt) != 0)
@@ -727,6 +732,7 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 		search_fail(s, "search: reindex");
 		goto fail;
 	}
+	log_trace("index: dropped");
 	progress_init(&pr, "indexing", n);
 	if (!progress)
 		pr.enabled = 0;
@@ -736,8 +742,10 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 		goto fail;
 	if (search_table_all(s, a, &t, &nt) != 0)
 		goto fail;
+	log_trace("index: stems");
 	if (store_commit(s->st) != STORE_OK)
 		goto out;
+	log_trace("index: commit");
 	out->articles = n;
 	out->langs = nt;
 	out->seconds = now() - t0;

@@ -102,11 +102,12 @@ int search_hook(void *arg, struct store *st, int64_t id, enum store_event ev);
 
 /*
  * Indexes the published articles ids[0..n), all of languages that have
- * no table yet: each language's table is built on a thread of its own in
- * a scratch database beside the store, then copied in.  pr may be NULL.
- * 0 or -1.
+ * no table yet, ids[i] being in language langs[i]: each language's table
+ * is built on a thread of its own in a scratch database beside the store,
+ * then copied in.  pr may be NULL.  0 or -1.
  */
-int search_build(struct search *s, const int64_t *ids, size_t n, struct progress *pr);
+int search_build(struct search *s, const int64_t *ids, const char *const *langs, size_t n,
+                 struct progress *pr);
 
 /* ---- auxiliary functions (search_aux.c) --------------------------
  *

@@ -671,6 +671,20 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The integer a pragma gives, or -1. */
+static int pragma_int(struct search *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 int search_reindex(struct search *s, bool progress, struct search_stats *out)
 {
 	struct arena *a = arena_new(0);
@@ -682,7 +696,7 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 	double t0 = now();
 	uint64_t dict;
 	char sql[128];
-	int r, rc = -1;
+	int r, rc = -1, secure;
 
 	memset(out, 0, sizeof(*out));
 	if (s->unavailable) {
@@ -694,13 +708,26 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 		goto out;
 	if (search_table_all(s, a, &t, &nt) != 0)
 		goto fail;
+	/*
+	 * Debian's SQLite overwrites freed pages with zeros (secure_delete):
+	 * dropping the index wrote its whole size again.  What it held, the
+	 * published articles' words, is public, and the rebuild fills the
+	 * same pages next.
+	 */
+	secure = pragma_int(s, "PRAGMA secure_delete");
+	if (secure > 0)
+		sqlite3_exec(s->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
 	for (i = 0; i < nt; i++) {
 		snprintf(sql, sizeof(sql), "DROP TABLE \"%s\"", t[i].name);
 		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 			search_fail(s, "search: reindex");
-			goto fail;
+			break;
 		}
 	}
+	if (secure > 0)
+		sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
+	if (i < nt)
+		goto fail;
 	if (sqlite3_exec(s->db, "DELETE FROM search_table; DELETE FROM search_doc", NULL, NULL,
 	                 NULL) != SQLITE_OK) {
 		search_fail(s, "search: reindex");

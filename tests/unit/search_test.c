@@ -507,11 +507,25 @@ static int integrity(const char *table)
 	return 0;
 }
 
+static int pragma_int(const char *sql)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(store_db(site.store), sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 TEST(rebuild_in_parallel_tables)
 {
 	struct search_stats stats;
 	int64_t ids[600];
 	size_t i, n = 0;
+	int secure;
 
 	open_site();
 	CHECK_INTEQ(store_begin(site.store), STORE_OK);
@@ -531,6 +545,12 @@ TEST(rebuild_in_parallel_tables)
 	CHECK_INTEQ(search_reindex(site.search, false, &stats), 0);
 	CHECK_INTEQ(stats.articles, n);
 	CHECK_INTEQ(stats.langs, 3);
+	/* Again, over the tables just built: they are dropped without zeroing them. */
+	secure = pragma_int("PRAGMA secure_delete");
+	CHECK_INTEQ(search_reindex(site.search, false, &stats), 0);
+	CHECK_INTEQ(stats.articles, n);
+	/* ...and the store's setting is back for everything else. */
+	CHECK_INTEQ(pragma_int("PRAGMA secure_delete"), secure);
 	CHECK_INTEQ(integrity("search_fts_en"), 0);
 	CHECK_INTEQ(integrity("search_fts_ru"), 0);
 	CHECK_INTEQ(integrity("search_fts_fr"), 0);

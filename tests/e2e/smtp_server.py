@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A real SMTP server for the newsletter tests (aiosmtpd).
 
-usage: smtp_server.py PORT MAILDIR [--reject] [--drop N]
+usage: smtp_server.py PORT MAILDIR [--reject] [--drop N] [--slow MS]
                       [--starttls CERT KEY | --tls CERT KEY] [--auth USER:PASS]
 
 Every accepted message is written to MAILDIR as NNNNNN.eml, with the
@@ -17,6 +17,8 @@ the times of retries there.  The server prints "ready" once it listens.
 --drop N  the first N messages to recipients starting with "drop" are cut
           off in the middle of DATA: the connection is closed without an
           answer, as a crashing or overloaded server does.
+--slow MS answer each message MS milliseconds after its data, as a busy
+          server does: messages stay in flight that long.
 --starttls  offer STARTTLS with this certificate and refuse mail without it.
 --tls     TLS from the first byte (smtps), with this certificate.
 --auth    require AUTH (PLAIN or LOGIN) with these credentials; a failed
@@ -34,10 +36,11 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, maildir, reject, drop):
+    def __init__(self, maildir, reject, drop, slow=0.0):
         self.maildir = maildir
         self.reject = reject
         self.drop = drop
+        self.slow = slow
         self.flaky = set()
         self.n = 0
         self.lock = threading.Lock()
@@ -66,6 +69,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.slow:
+            await asyncio.sleep(self.slow)
         rcpt = envelope.rcpt_tos[0]
         with self.lock:
             self.n += 1
@@ -122,8 +127,11 @@ def main():
     drop = 0
     if "--drop" in sys.argv:
         drop = int(sys.argv[sys.argv.index("--drop") + 1])
+    slow = 0.0
+    if "--slow" in sys.argv:
+        slow = int(sys.argv[sys.argv.index("--slow") + 1]) / 1000.0
     os.makedirs(maildir, exist_ok=True)
-    handler = Handler(maildir, reject, drop)
+    handler = Handler(maildir, reject, drop, slow)
     kw = {"data_size_limit": 10 * 1024 * 1024}
     ctx = None
     for opt in ("--starttls", "--tls"):

@@ -44,6 +44,11 @@ const char *store_strerror(enum store_status st);
  */
 enum store_status store_open(const char *path, int flags, struct store **out);
 void store_close(struct store *s);
+/*
+ * Past this size (bytes; 64 MiB, tests lower it) store_close() empties
+ * the write-ahead log file, which every process opening the store reads.
+ */
+extern long store_log_max;
 
 /* Transactions: IMMEDIATE, so a writer fails early rather than mid-way. */
 enum store_status store_begin(struct store *s);

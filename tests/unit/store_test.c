@@ -5,6 +5,7 @@
 #include "test.h"
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -119,6 +120,79 @@ TEST(section_list_in_tree_order)
 	CHECK_INTEQ(store_section_list(s, a, "fr", &all, &n), STORE_OK);
 	CHECK_INTEQ(n, 2);
 	CHECK_STREQ(all[1].path, "x");
+	teardown();
+}
+
+/* Size of the store's write-ahead log file, -1 if there is none. */
+static long wal_size(void)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/t.db-wal", dir);
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Sections enough to write the log past 256 KiB. */
+static void write_a_lot(const char *prefix)
+{
+	char path[64], title[1000];
+	int i;
+
+	memset(title, 'x', sizeof(title) - 1);
+	title[sizeof(title) - 1] = '\0';
+	store_begin(s);
+	for (i = 0; i < 400; i++) {
+		snprintf(path, sizeof(path), "%s%d", prefix, i);
+		if (store_section_add(s, "en", path, title, "", 0, NULL) != STORE_OK)
+			abort();
+	}
+	store_commit(s);
+}
+
+TEST(close_empties_a_large_log_unless_in_use)
+{
+	char path[128];
+	sqlite3 *reader;
+	sqlite3_stmt *st;
+	long saved = store_log_max;
+	struct section sec;
+
+	setup();
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	/* Creating the schema filled the log: emptied at any size. */
+	store_log_max = 1;
+	store_close(s);
+	CHECK_INTEQ(wal_size(), 0);
+	store_log_max = 256 << 10;
+	CHECK_INTEQ(store_open(path, 0, &s), STORE_OK);
+	/* A small log is left as it is: emptying costs a checkpoint. */
+	CHECK_INTEQ(store_section_add(s, "en", "europe", "Europe", "", 0, NULL), STORE_OK);
+	store_close(s);
+	CHECK(wal_size() > 0 && wal_size() < store_log_max);
+	CHECK_INTEQ(store_open(path, 0, &s), STORE_OK);
+	/* A large one is emptied, and what it held is in the database. */
+	write_a_lot("a");
+	CHECK(wal_size() >= store_log_max);
+	store_close(s);
+	CHECK_INTEQ(wal_size(), 0);
+	CHECK_INTEQ(store_open(path, 0, &s), STORE_OK);
+	CHECK_INTEQ(store_section_find(s, a, "en", "a399", &sec), STORE_OK);
+	CHECK_INTEQ(store_section_find(s, a, "en", "europe", &sec), STORE_OK);
+	/* With a reader in a transaction, closing neither waits nor empties it. */
+	write_a_lot("b");
+	CHECK_INTEQ(sqlite3_open(path, &reader), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_exec(reader, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INTEQ(sqlite3_prepare_v2(reader, "SELECT count(*) FROM section", -1, &st, NULL),
+	            SQLITE_OK);
+	CHECK_INTEQ(sqlite3_step(st), SQLITE_ROW);
+	store_close(s);
+	CHECK(wal_size() >= store_log_max);
+	sqlite3_finalize(st);
+	sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL);
+	sqlite3_close(reader);
+	CHECK_INTEQ(store_open(path, 0, &s), STORE_OK);
+	store_log_max = saved;
 	teardown();
 }
 
@@ -692,10 +766,10 @@ TEST(article_list_text_creator_and_order)
 }
 
 TESTS(T(sections_tree_and_closure), T(section_list_in_tree_order),
-      T(deep_ranks_and_pages_by_buckets), T(actor_schedule_due_and_status_log),
-      T(article_list_text_creator_and_order), T(module_schema_and_article_hook),
-      T(section_move_keeps_closure_and_refuses_cycles), T(article_add_get_and_slug_rules),
-      T(article_update_keeps_revisions_and_redirects),
+      T(close_empties_a_large_log_unless_in_use), T(deep_ranks_and_pages_by_buckets),
+      T(actor_schedule_due_and_status_log), T(article_list_text_creator_and_order),
+      T(module_schema_and_article_hook), T(section_move_keeps_closure_and_refuses_cycles),
+      T(article_add_get_and_slug_rules), T(article_update_keeps_revisions_and_redirects),
       T(translation_group_one_article_per_language), T(listings_follow_status_and_order),
       T(get_many_and_snapshot), T(publish_queue_roundtrip), T(transactions_roll_back_everything),
       T(model_dates))

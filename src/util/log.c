@@ -3,6 +3,7 @@
  */
 #include "util/log.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,13 +91,17 @@ void log_set_quiet(bool q)
 
 void log_trace(const char *what)
 {
-	static int on = -1;
+	/* Atomic: the server's threads may ask first at once; tracing itself is for one. */
+	static atomic_int on = -1;
 	static struct timespec last;
 	struct timespec now;
+	int v = atomic_load_explicit(&on, memory_order_relaxed);
 
-	if (on < 0)
-		on = getenv("TAMIZDAT_TRACE") != NULL;
-	if (!on)
+	if (v < 0) {
+		v = getenv("TAMIZDAT_TRACE") != NULL;
+		atomic_store_explicit(&on, v, memory_order_relaxed);
+	}
+	if (!v)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (last.tv_sec)

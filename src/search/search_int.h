@@ -45,6 +45,12 @@ struct search {
 		sqlite3_stmt *st;
 	} cache[SEARCH_STMT_CACHE];
 	size_t next_slot; /* the cache slot replaced next */
+	/* Tokenizers that record one article's tokens (doc_apply), by arguments. */
+	struct {
+		char args[64];
+		struct ftstok *t;
+	} rec[8];
+	size_t nrec;
 };
 
 /* A language's table. */

@@ -118,8 +118,7 @@ void search_close(struct search *s)
 		sqlite3_finalize(s->cache[i].st);
 		free(s->cache[i].sql);
 	}
-	for (i = 0; i < s->nrec; i++)
-		ftstok_free(s->rec[i].t); /* they use s->stems */
+	tok_set_free(&s->rec); /* they use s->stems */
 	/* Its statements go before the connection closes; tokenizers may still hold it. */
 	stemdb_detach(s->stems);
 	stemdb_unref(s->stems);

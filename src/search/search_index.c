@@ -234,45 +234,63 @@ static int unindex(struct search *s, int64_t id, const char *lang)
 	return step_done(s, st, "search: unindex");
 }
 
-/*
- * Records d's tokens with a tokenizer for args (a table's), for FTS5 to
- * replay (ftstok_replay()); the caller sets d->tokenize.  0, or -1 if it
- * cannot (FTS5 then tokenizes).
- */
-static int record_tapes(struct search *s, struct doc *d, const char *args)
+void tok_set_free(struct tok_set *set)
 {
-	struct ftstok *t = NULL;
-	struct stem_store store;
-	const char *argv[8];
-	char buf[64], *p, *save = NULL;
-	int argc = 0;
 	size_t i;
 
-	for (i = 0; i < s->nrec && t == NULL; i++)
-		if (strcmp(s->rec[i].args, args) == 0)
-			t = s->rec[i].t;
+	for (i = 0; i < set->n; i++)
+		ftstok_free(set->v[i].t);
+	set->n = 0;
+}
+
+/*
+ * Records d's tokens, for FTS5 to replay (ftstok_replay()), with set's
+ * tokenizer for args (a table's tokenize) -- made with stems and, if not
+ * NULL, that stem cache size when set has none yet.  The caller sets
+ * d->tokenize.  0, or -1 with the reason recorded.
+ */
+static int tape_doc(struct tok_set *set, const char *args, const char *cache,
+                    const struct stem_store *stems, struct doc *d)
+{
+	const char *argv[8];
+	char buf[64], *p, *save = NULL;
+	struct ftstok *t = NULL;
+	bool kept = false;
+	int argc = 0, rc = 0;
+	size_t i;
+
+	for (i = 0; i < set->n && t == NULL; i++)
+		if (strcmp(set->v[i].args, args) == 0)
+			t = set->v[i].t;
 	if (t == NULL) {
-		if (s->nrec == NELEM(s->rec) || strlen(args) >= sizeof(buf))
-			return -1;
+		if (strlen(args) >= sizeof(buf))
+			return log_fail("search: tokenizer arguments too long: %s", args);
 		snprintf(buf, sizeof(buf), "%s", args);
 		for (p = strtok_r(buf, " ", &save); p && argc < 6; p = strtok_r(NULL, " ", &save))
 			argv[argc++] = p;
+		if (cache != NULL) {
+			argv[argc++] = "cache";
+			argv[argc++] = cache;
+		}
 		if ((t = ftstok_new(argv, argc)) == NULL)
 			return -1;
-		/* The stems of the connection's own tokenizers, found and kept alike. */
-		stemdb_store(s->stems, true, &store);
-		ftstok_set_store(t, &store);
-		snprintf(s->rec[s->nrec].args, sizeof(s->rec[0].args), "%s", args);
-		s->rec[s->nrec++].t = t;
+		ftstok_set_store(t, stems);
+		if (set->n < TOK_SET_MAX) {
+			snprintf(set->v[set->n].args, sizeof(set->v[0].args), "%s", args);
+			set->v[set->n++].t = t;
+		}
 	}
-	for (i = 0; i < SEARCH_NCOLS; i++) {
+	for (i = 0; i < set->n; i++)
+		kept = kept || set->v[i].t == t;
+	for (i = 0; i < SEARCH_NCOLS && rc == 0; i++) {
 		d->tape[i].text = d->col[i].p ? d->col[i].p : "";
 		d->tape[i].n = d->col[i].n;
-		if (ftstok_record(t, d->tape[i].text, d->tape[i].n, &d->tape[i].tokens) != 0)
-			return -1;
+		rc = ftstok_record(t, d->tape[i].text, d->tape[i].n, &d->tape[i].tokens);
 	}
-	d->taped = true;
-	return 0;
+	if (!kept)
+		ftstok_free(t); /* more argument sets than slots: not kept */
+	d->taped = rc == 0;
+	return rc;
 }
 
 /* Brings the index in line with d (thread of the connection). */
@@ -301,11 +319,15 @@ static int doc_apply(struct search *s, struct doc *d)
 		 * FTS5 removes the old row by tokenizing its text again.  An edit
 		 * mostly keeps most of it (a new title, the same body): the new
 		 * text's tokens, recorded once, are replayed for the columns that
-		 * did not change, and for the new row.  Tokenizing the body twice
-		 * was a sixth of a publish.
+		 * did not change, and for the new row.  The second pass over the
+		 * body was 4% of a title edit's instructions.  The recording
+		 * tokenizer finds and keeps stems as the connection's own do.
 		 */
+		struct stem_store store;
+		stemdb_store(s->stems, true, &store);
 		if (d->published && !d->taped && strcmp(old_lang, d->lang) == 0 &&
-		    search_table_get(s, d->lang, &t) > 0 && record_tapes(s, d, t.tokenize) == 0) {
+		    search_table_get(s, d->lang, &t) > 0 &&
+		    tape_doc(&s->rec, t.tokenize, NULL, &store, d) == 0) {
 			snprintf(recorded_for, sizeof(recorded_for), "%s", t.tokenize);
 			d->tokenize = recorded_for;
 			ftstok_replay(d->tape, SEARCH_NCOLS);
@@ -414,14 +436,6 @@ void search_defer(struct search *s)
 
 /* ---- batches on worker threads ---------------------------------- */
 
-/* A worker's tokenizers, one per set of arguments (tables use four). */
-#define MAX_TOKS 8
-
-struct worker_tok {
-	char args[64];
-	struct ftstok *t;
-};
-
 struct batch {
 	struct stem_store stems; /* put only: the workers record what they stem */
 	struct doc ring[RING];
@@ -433,49 +447,13 @@ struct batch {
 };
 
 /* Text and tokens of d with the worker's tokenizer for its table. */
-static void prepare(struct doc *d, const struct stem_store *stems, struct worker_tok *toks,
-                    size_t *ntoks)
+static void prepare(struct doc *d, const struct stem_store *stems, struct tok_set *toks)
 {
-	const char *argv[8];
-	char buf[64], *p, *save = NULL;
-	struct ftstok *t = NULL;
-	bool keep = false;
-	size_t i;
-	int argc = 0;
-
 	if (doc_text(d) != 0)
 		goto fail;
 	if (!d->published || *d->tokenize == '\0')
 		return;
-	for (i = 0; i < *ntoks; i++)
-		if (strcmp(toks[i].args, d->tokenize) == 0)
-			t = toks[i].t;
-	if (t == NULL) {
-		snprintf(buf, sizeof(buf), "%s", d->tokenize);
-		for (p = strtok_r(buf, " ", &save); p && argc < 6; p = strtok_r(NULL, " ", &save))
-			argv[argc++] = p;
-		argv[argc++] = "cache";
-		argv[argc++] = WORKER_CACHE;
-		if ((t = ftstok_new(argv, argc)) == NULL)
-			goto fail;
-		ftstok_set_store(t, stems);
-		if (*ntoks < MAX_TOKS) {
-			snprintf(toks[*ntoks].args, sizeof(toks[0].args), "%s", d->tokenize);
-			toks[(*ntoks)++].t = t;
-		}
-	}
-	keep = true;
-	for (i = 0; i < SEARCH_NCOLS && keep; i++) {
-		d->tape[i].text = d->col[i].p ? d->col[i].p : "";
-		d->tape[i].n = d->col[i].n;
-		keep = ftstok_record(t, d->tape[i].text, d->tape[i].n, &d->tape[i].tokens) == 0;
-	}
-	d->taped = keep;
-	for (i = 0; i < *ntoks && toks[i].t != t; i++)
-		;
-	if (i == *ntoks)
-		ftstok_free(t); /* more argument sets than slots: not kept */
-	if (keep)
+	if (tape_doc(toks, d->tokenize, WORKER_CACHE, stems, d) == 0)
 		return;
 fail:
 	d->failed = 1;
@@ -485,8 +463,7 @@ fail:
 static void *worker(void *arg)
 {
 	struct batch *b = arg;
-	struct worker_tok toks[MAX_TOKS];
-	size_t ntoks = 0, i;
+	struct tok_set toks = {0};
 	struct doc *d;
 
 	pthread_mutex_lock(&b->mu);
@@ -499,14 +476,13 @@ static void *worker(void *arg)
 		b->next_work++;
 		d->state = BUSY;
 		pthread_mutex_unlock(&b->mu);
-		prepare(d, &b->stems, toks, &ntoks);
+		prepare(d, &b->stems, &toks);
 		pthread_mutex_lock(&b->mu);
 		d->state = DONE;
 		pthread_cond_broadcast(&b->done);
 	}
 	pthread_mutex_unlock(&b->mu);
-	for (i = 0; i < ntoks; i++)
-		ftstok_free(toks[i].t);
+	tok_set_free(&toks);
 	return NULL;
 }
 
@@ -785,8 +761,11 @@ int search_reindex(struct search *s, bool progress, struct search_stats *out)
 			break;
 		}
 	}
-	if (secure > 0)
-		sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
+	if (secure > 0) {
+		/* Back as it was: ON (1) or FAST (2). */
+		snprintf(sql, sizeof(sql), "PRAGMA secure_delete = %d", secure);
+		sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	}
 	if (i < nt)
 		goto fail;
 	if (sqlite3_exec(s->db, "DELETE FROM search_table; DELETE FROM search_doc", NULL, NULL,

@@ -31,6 +31,21 @@ enum {
 	SEARCH_NCOLS,
 };
 
+/*
+ * Tokenizers kept by their arguments (a table's tokenize, "ru en"), one
+ * thread's, for recording articles' tokens (search_index.c).
+ */
+#define TOK_SET_MAX 8
+struct tok_set {
+	struct {
+		char args[64];
+		struct ftstok *t;
+	} v[TOK_SET_MAX];
+	size_t n;
+};
+
+void tok_set_free(struct tok_set *set);
+
 struct search {
 	struct store *st;
 	sqlite3 *db;
@@ -44,13 +59,8 @@ struct search {
 		char *sql;
 		sqlite3_stmt *st;
 	} cache[SEARCH_STMT_CACHE];
-	size_t next_slot; /* the cache slot replaced next */
-	/* Tokenizers that record one article's tokens (doc_apply), by arguments. */
-	struct {
-		char args[64];
-		struct ftstok *t;
-	} rec[8];
-	size_t nrec;
+	size_t next_slot;   /* the cache slot replaced next */
+	struct tok_set rec; /* recording an edited article's tokens (search_index.c) */
 };
 
 /* A language's table. */

@@ -409,7 +409,8 @@ int pub_build_unlocked(struct site *site, const struct pub_build_opts *opts,
 		wk[i].main = i == 0;
 		wk[i].from_back = i % 2 == 1;
 		pub_writer_init(&wk[i].w, site->public_dir, true);
-		wk[i].w.graveyard = site->graveyard_dir;
+		/* Into an empty folder no file is replaced: nothing to set aside. */
+		wk[i].w.graveyard = b->fresh ? NULL : site->graveyard_dir;
 		wk[i].w.fresh = b->fresh;
 	}
 	for (i = 1; i < nthreads; i++)

@@ -110,7 +110,7 @@ int pub_writer_async(struct pub_writer *w)
 	if (g->deflate == NULL)
 		fatal("out of memory (compressor)");
 	g->flags = (w->fresh ? FS_NO_COMPARE : 0) | FS_FIXED_TEMP;
-	g->graveyard = w->fresh ? NULL : w->graveyard;
+	g->graveyard = w->graveyard;
 	buf_init(&g->gz);
 	if (pthread_create(&g->thread, NULL, gz_main, g) != 0) {
 		libdeflate_free_compressor(g->deflate);
@@ -265,8 +265,7 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 		return log_fail("path too long: %s", path);
 	w->pages++;
 	track(w, path);
-	/* Into an empty folder no file is replaced: nothing to set aside. */
-	r = fs_write_atomic_keep(full, data, n, flags, w->fresh ? NULL : w->graveyard);
+	r = fs_write_atomic_keep(full, data, n, flags, w->graveyard);
 	if (r == FS_WRITE_ERROR)
 		return -1;
 	if (r == FS_WRITE_CHANGED)
@@ -302,8 +301,7 @@ int pub_write(struct pub_writer *w, const char *path, const void *data, size_t n
 		}
 		if ((got = compress(w->deflate, &w->gz, data, n)) == 0)
 			return log_fail("cannot compress %s", path);
-		if (fs_write_atomic_keep(full, w->gz.p, got, flags,
-		                         w->fresh ? NULL : w->graveyard) == FS_WRITE_ERROR)
+		if (fs_write_atomic_keep(full, w->gz.p, got, flags, w->graveyard) == FS_WRITE_ERROR)
 			return -1;
 	}
 	return 0;

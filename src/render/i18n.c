@@ -68,11 +68,11 @@ static char *trim(char *s)
 
 /*
  * Parses "key = value" lines into loc (later keys override earlier): the
- * lines are appended, then sorted by key and reading order, and of equal
- * keys the last is kept -- n log n, where looking each key up as it came
- * cost a tenth of a one-article publish.
+ * lines are appended here, and finish() sorts them by key and reading
+ * order once all of a language's files are read, keeping the last of
+ * equal keys -- n log n, where looking each key up as it came cost a
+ * tenth of a one-article publish.
  */
-/* Appends the strings of one file to loc; finish() sorts them once all are read. */
 static int parse(struct locale *loc, const char *name, const char *text, size_t n)
 {
 	char *copy = xstrndup(text, n), *line, *save = NULL;

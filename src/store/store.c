@@ -163,8 +163,12 @@ enum store_status store_open(const char *path, int flags, struct store **out)
 	                    * publish reads -- through the mapped file rather
 	                    * than pread copies; more only costs in unmapping.
 	                    */
-	                   "PRAGMA mmap_size = 268435456;"
-	                   "PRAGMA journal_size_limit = 67108864;");
+	                   "PRAGMA mmap_size = 268435456;");
+	if (st == STORE_OK) {
+		char limit[64];
+		snprintf(limit, sizeof(limit), "PRAGMA journal_size_limit = %ld;", store_log_max);
+		st = store_exec(s, limit);
+	}
 	if (st == STORE_OK && !(flags & STORE_READONLY))
 		st = store_exec(s, "PRAGMA journal_mode = WAL;");
 	if (st == STORE_OK && !(flags & STORE_READONLY))
